@@ -1,0 +1,42 @@
+// What a render produces: every object of one instance, in apply order, plus the JCasC document.
+import type { InstanceSpec } from '../spec/index.js';
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** A Kubernetes object as plain data (what server-side apply sends). */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+export interface RenderedObject {
+  /** Position in apply order (0-based); dependencies come first (Namespace … StatefulSet). */
+  order: number;
+  /** The template it came from, e.g. `statefulset.yaml.hbs`. */
+  template: string;
+  /** File name under manifests/: `NN-<kind>-<name>.yaml`. */
+  file: string;
+  object: KubeObject;
+  /** The object as YAML text, exactly as written to disk. */
+  yaml: string;
+}
+
+export interface Bundle {
+  instance: string;
+  namespace: string;
+  agentNamespace: string;
+  spec: InstanceSpec;
+  objects: RenderedObject[];
+  /** The JCasC document (jenkins.yaml), also carried by the `<name>-casc` ConfigMap. */
+  casc: string;
+  /** sha256 of `casc` (first 16 hex digits); annotates the ConfigMap so live and desired can be compared. */
+  cascRevision: string;
+}

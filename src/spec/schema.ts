@@ -1,0 +1,197 @@
+// The instance spec: the one document a user writes (or a command builds) to describe a Jenkins install.
+// Strict objects: a misspelt key is an error that lists the allowed keys, never silently ignored.
+import { z } from 'zod';
+import { isQuantity, parseQuantity } from './quantity.js';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// Image references: registry/path:tag@digest; no whitespace or control characters.
+const IMAGE = /^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/;
+const PLUGIN = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.+-]+)?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Jenkins label expressions are space-separated atoms; keep atoms to safe characters.
+const JENKINS_LABEL = /^[A-Za-z0-9_.-]+( [A-Za-z0-9_.-]+)*$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Longest instance name: leaves room for `-agent`, `-jenkins-config`, StatefulSet revision hashes (52). */
+export const MAX_NAME_LENGTH = 40;
+
+const dnsLabel = (what: string, max = 63) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .max(max, { error: `${what} must be at most ${max} characters` })
+    .regex(DNS_LABEL, {
+      error: `${what} must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit`,
+    });
+
+const quantity = (what: string) =>
+  z
+    .union([z.string(), z.number()], { error: `${what} must be a Kubernetes quantity such as 500m, 0.5, 2, 512Mi or 10Gi` })
+    .transform((v) => String(v))
+    .refine(isQuantity, { error: `${what} must be a Kubernetes quantity such as 500m, 0.5, 2, 512Mi or 10Gi`, abort: true })
+    .refine((v) => (parseQuantity(v) ?? 0) > 0, { error: `${what} must be greater than zero` });
+
+const resourceAmounts = z.strictObject({
+  cpu: quantity('cpu').optional(),
+  memory: quantity('memory').optional(),
+});
+
+/** requests.cpu|memory and limits.cpu|memory, with every request at most its limit. */
+export const resources = z
+  .strictObject({ requests: resourceAmounts.optional(), limits: resourceAmounts.optional() })
+  .superRefine((r, ctx) => {
+    for (const res of ['cpu', 'memory'] as const) {
+      const req = r.requests?.[res];
+      const lim = r.limits?.[res];
+      if (req && lim && (parseQuantity(req) ?? 0) > (parseQuantity(lim) ?? 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requests', res],
+          input: req,
+          message: `request ${req} exceeds limit ${lim}; a request must be at most its limit`,
+        });
+      }
+    }
+  });
+
+const image = z
+  .string({ error: 'image must be a string' })
+  .max(255, { error: 'image reference must be at most 255 characters' })
+  .regex(IMAGE, { error: 'image must be a container image reference such as jenkins/inbound-agent:3355.v388858a_47b_33-3-jdk21' });
+
+const podRetention = z.enum(['never', 'onFailure', 'always', 'evicted', 'default'], {
+  error: 'podRetention must be one of never, onFailure, always, evicted, default',
+});
+
+const textLine = (what: string, max: number) =>
+  z.string({ error: `${what} must be a string` }).max(max, { error: `${what} must be at most ${max} characters` });
+
+export const toleration = z.strictObject({
+  key: z.string().regex(LABEL_KEY, { error: 'toleration key must be a label key' }).optional(),
+  operator: z.enum(['Exists', 'Equal'], { error: 'operator must be Exists or Equal' }).optional(),
+  value: z.string().regex(LABEL_VALUE, { error: 'toleration value must be a label value' }).optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], {
+    error: 'effect must be NoSchedule, PreferNoSchedule or NoExecute',
+  }).optional(),
+  tolerationSeconds: z.number().int().min(0).optional(),
+});
+
+export const toolContainer = z.strictObject({
+  name: dnsLabel('container name').refine((n) => n !== 'jnlp', {
+    error: "container name 'jnlp' is reserved for the agent container; set jnlpImage instead",
+  }),
+  image,
+  command: textLine('command', 1024).optional(),
+  args: textLine('args', 4096).optional(),
+  ttyEnabled: z.boolean().optional(),
+  resources: resources.optional(),
+  envVars: z.record(z.string().regex(ENV_NAME, { error: 'environment variable names are letters, digits and _' }), textLine('envVars value', 4096)).optional(),
+});
+
+const stringMap = (what: string) =>
+  z.record(
+    z.string().regex(LABEL_KEY, { error: `${what} keys must be label keys (letters, digits, '-', '_', '.', optional prefix/)` }),
+    z.string().regex(LABEL_VALUE, { error: `${what} values must be label values (at most 63 letters, digits, '-', '_', '.')` }).max(63),
+  );
+
+export const podTemplate = z.strictObject({
+  /** A preset from casc/pod-templates/ merged under this entry. Resolved before validation. */
+  preset: dnsLabel('preset').optional(),
+  name: dnsLabel('template name'),
+  label: textLine('label', 256).regex(JENKINS_LABEL, {
+    error: "label must be Jenkins labels separated by single spaces (letters, digits, '_', '.', '-')",
+  }),
+  description: textLine('description', 1024).optional(),
+  jnlpImage: image,
+  resources: resources.optional(),
+  idleMinutes: z.number().int().min(0).max(10080).optional(),
+  instanceCap: z.number().int().min(1).max(10000).optional(),
+  podRetention: podRetention.optional(),
+  activeDeadlineSeconds: z.number().int().min(0).optional(),
+  nodeSelector: stringMap('nodeSelector').optional(),
+  tolerations: z.array(toleration).max(20).optional(),
+  serviceAccount: dnsLabel('serviceAccount', 253).optional(),
+  envVars: z.record(z.string().regex(ENV_NAME, { error: 'environment variable names are letters, digits and _' }), textLine('envVars value', 4096)).optional(),
+  containers: z.array(toolContainer).max(10).optional(),
+});
+
+export const instanceSpec = z
+  .strictObject({
+    name: dnsLabel('name', MAX_NAME_LENGTH).regex(/^[a-z]/, {
+      error: 'name must start with a letter (it names Services, which must)',
+    }),
+    namespace: dnsLabel('namespace'),
+    controller: z.strictObject({
+      image,
+      replicas: z.number({ error: 'replicas must be a whole number' }).int({ error: 'replicas must be a whole number' }).min(0, { error: 'replicas must be 0 (hibernate) or more' }).max(10, { error: 'replicas must be at most 10' }),
+      resources,
+      javaOpts: textLine('javaOpts', 4096).optional(),
+      plugins: z
+        .array(z.string().regex(PLUGIN, { error: 'plugins are written id or id:version, e.g. git:5.7.0' }))
+        .min(1)
+        .refine((list) => ['kubernetes', 'configuration-as-code'].every((p) => list.some((e) => e.split(':')[0] === p)), {
+          error: 'plugins must include kubernetes and configuration-as-code (the generated setup needs both)',
+        }),
+      adminSecret: z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'adminSecret must be a Secret name (DNS-1123 subdomain)' }).optional(),
+      adminUser: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'adminUser must be 1-64 letters, digits, _ . -' }),
+      systemMessage: textLine('systemMessage', 4096).optional(),
+      numExecutors: z.number().int().min(0).max(32),
+      sessionAffinity: z.boolean().optional(),
+    }),
+    service: z
+      .strictObject({
+        type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer'], { error: 'service.type must be ClusterIP, NodePort or LoadBalancer' }),
+        port: z.number().int().min(1).max(65535),
+        nodePort: z.number().int().min(30000, { error: 'nodePort must be in 30000-32767' }).max(32767, { error: 'nodePort must be in 30000-32767' }).optional(),
+        agentPort: z.number().int().min(1).max(65535),
+      })
+      .refine((s) => s.nodePort === undefined || s.type !== 'ClusterIP', {
+        path: ['nodePort'],
+        error: 'nodePort is only valid with service.type NodePort or LoadBalancer',
+      })
+      .refine((s) => s.port !== s.agentPort, { path: ['agentPort'], error: 'agentPort must differ from port' }),
+    persistence: z
+      .strictObject({
+        mode: z.enum(['dynamic', 'static'], { error: "persistence.mode must be 'dynamic' (a StorageClass provisions the volume) or 'static' (hostPath PersistentVolumes)" }),
+        size: quantity('size'),
+        storageClass: z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'storageClass must be a StorageClass name' }).optional(),
+        accessMode: z.enum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany'], { error: 'accessMode must be ReadWriteOnce, ReadWriteOncePod or ReadWriteMany' }),
+        hostPath: z.string().regex(/^\/[A-Za-z0-9_.\-/]*$/, { error: 'hostPath must be an absolute path of letters, digits, _ . - /' }).optional(),
+        node: dnsLabel('persistence.node', 253).optional(),
+      })
+      .refine((p) => p.mode !== 'static' || p.hostPath !== undefined, {
+        path: ['hostPath'],
+        error: 'static persistence needs hostPath (the directory on the node that holds each controller volume)',
+      }),
+    agents: z.strictObject({
+      namespace: dnsLabel('agents.namespace').optional(),
+      containerCap: z.number().int().min(0, { error: 'containerCap must be 0 (unlimited) or more' }).max(10000),
+      podRetention,
+      idleMinutes: z.number().int().min(0).max(10080),
+      webSocket: z.boolean(),
+      retentionTimeout: z.number().int().min(5).max(1440),
+      templates: z.array(podTemplate).max(100),
+    }),
+  })
+  .superRefine((spec, ctx) => {
+    const seen = new Map<string, number>();
+    spec.agents.templates.forEach((t, i) => {
+      const first = seen.get(t.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['agents', 'templates', i, 'name'], input: t.name, message: `template name duplicates agents.templates[${first}]; names must be unique` });
+      } else seen.set(t.name, i);
+      const names = new Set<string>();
+      (t.containers ?? []).forEach((c, j) => {
+        if (names.has(c.name)) {
+          ctx.addIssue({ code: 'custom', path: ['agents', 'templates', i, 'containers', j, 'name'], input: c.name, message: 'container names must be unique within a template' });
+        }
+        names.add(c.name);
+      });
+    });
+  });
+
+export type InstanceSpec = z.infer<typeof instanceSpec>;
+export type PodTemplateSpec = z.infer<typeof podTemplate>;
+export type ToolContainerSpec = z.infer<typeof toolContainer>;
+export type Resources = z.infer<typeof resources>;
