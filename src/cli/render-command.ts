@@ -1,0 +1,4 @@
+// Placeholder: filled in by the part that owns this subcommand.
+import type { Command } from 'commander';
+
+export function registerRenderCommand(_program: Command): void {}
