@@ -27,6 +27,10 @@ export function instanceLabels(instance: string, component: string): Record<stri
   };
 }
 
+export function namespaceLabels(): Record<string, string> {
+  return { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_PART_OF]: 'jenkins-chatops' };
+}
+
 /** Selector for an instance's controller pods. */
 export function controllerSelector(instance: string): Record<string, string> {
   return { [LABEL_NAME]: 'jenkins', [LABEL_INSTANCE]: instance, [LABEL_COMPONENT]: 'controller' };

@@ -124,6 +124,10 @@ export const instanceSpec = z
     namespace: dnsLabel('namespace'),
     controller: z.strictObject({
       image,
+      /** kiwigrid/k8s-sidecar image: copies the JCasC ConfigMap into the controller and triggers a reload. */
+      reloadSidecarImage: image,
+      /** The URL users open Jenkins at (JCasC location.url); defaults to the in-cluster Service URL. */
+      url: z.string().max(2048).regex(/^https?:\/\/[^\s]+$/, { error: 'url must be an http(s) URL without spaces' }).optional(),
       replicas: z.number({ error: 'replicas must be a whole number' }).int({ error: 'replicas must be a whole number' }).min(0, { error: 'replicas must be 0 (hibernate) or more' }).max(10, { error: 'replicas must be at most 10' }),
       resources,
       javaOpts: textLine('javaOpts', 4096).optional(),

@@ -1,0 +1,182 @@
+// From a validated spec to the values the templates print. Every derived name, URL and flag is computed here,
+// once, so templates stay declarative and the same rule never lives in two templates.
+import { createHash } from 'node:crypto';
+import { dump } from 'js-yaml';
+import type { InstanceSpec, PodTemplateSpec, Resources } from '../spec/index.js';
+import { toMebibytes } from '../spec/index.js';
+import { controllerSelector, instanceLabels, LABEL_CASC, namespaceLabels } from './labels.js';
+import { kubeEnvLiteral } from './scalars.js';
+
+/** The volumeClaimTemplate name: instance `jenkins` ordinal 0 gets PVC `jenkins-home-jenkins-0`. */
+export const HOME_CLAIM = 'jenkins-home';
+export const JENKINS_HOME = '/var/jenkins_home';
+export const CASC_DIR = `${JENKINS_HOME}/casc_configs`;
+export const SECRETS_DIR = '/run/secrets/additional';
+export const HTTP_CONTAINER_PORT = 8080;
+/** Share of the memory limit given to the heap; the rest is metaspace, threads, and native buffers. */
+export const HEAP_SHARE = 0.7;
+
+// Jenkins waits to see whether an executor frees up before asking for a new agent; these make queued builds
+// get agent pods at once (the Kubernetes plugin's own manifest sets the same).
+const PROVISIONER_OPTS = [
+  '-Dhudson.slaves.NodeProvisioner.initialDelay=0',
+  '-Dhudson.slaves.NodeProvisioner.MARGIN=50',
+  '-Dhudson.slaves.NodeProvisioner.MARGIN0=0.85',
+];
+
+export const claimName = (instance: string, ordinal: number): string => `${HOME_CLAIM}-${instance}-${ordinal}`;
+export const staticVolumeName = (instance: string, ordinal: number): string => `${instance}-home-${ordinal}`;
+export const adminSecretName = (spec: InstanceSpec): string => spec.controller.adminSecret ?? `${spec.name}-admin`;
+export const cascConfigMapName = (instance: string): string => `${instance}-casc`;
+
+export function javaOpts(spec: InstanceSpec): string {
+  const user = spec.controller.javaOpts?.trim();
+  const required = ['-Djenkins.install.runSetupWizard=false', '-Dcasc.reload.token=$(POD_NAME)'];
+  const heapGiven = user !== undefined && /-Xmx|MaxRAMPercentage|-XX:MaxRAM=/.test(user);
+  const limit = spec.controller.resources.limits?.memory;
+  const limitMi = limit ? toMebibytes(limit) : undefined;
+  const heap = heapGiven ? [] : limitMi ? [`-Xmx${Math.floor(limitMi * HEAP_SHARE)}m`] : ['-XX:MaxRAMPercentage=70'];
+  // User text goes to a container env var: `$(X)` would be expanded by the kubelet, so it is escaped.
+  return [...required, ...heap, ...PROVISIONER_OPTS, ...(user ? [kubeEnvLiteral(user)] : [])].join(' ');
+}
+
+/** A stable id per (instance, template name): running agents keep their template across controller restarts. */
+export function templateId(instance: string, template: string): string {
+  const hex = createHash('sha256').update(`${instance}/${template}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The Kubernetes plugin's nodeSelector is ONE string `k=v,k2=v2`. */
+export function nodeSelectorString(selector: Record<string, string> | undefined): string | undefined {
+  if (!selector || Object.keys(selector).length === 0) return undefined;
+  return Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',');
+}
+
+function sortedEntries(map: Record<string, string> | undefined): Array<{ key: string; value: string }> {
+  return Object.keys(map ?? {}).sort().map((key) => ({ key, value: kubeEnvLiteral(map![key]!) }));
+}
+
+function containerResources(r: Resources | undefined) {
+  return {
+    resourceRequestCpu: r?.requests?.cpu,
+    resourceLimitCpu: r?.limits?.cpu,
+    resourceRequestMemory: r?.requests?.memory,
+    resourceLimitMemory: r?.limits?.memory,
+  };
+}
+
+function podTemplateContext(spec: InstanceSpec, t: PodTemplateSpec) {
+  const tolerations = t.tolerations ?? [];
+  return {
+    id: templateId(spec.name, t.name),
+    name: t.name,
+    label: t.label,
+    idleMinutes: t.idleMinutes ?? spec.agents.idleMinutes,
+    instanceCap: t.instanceCap,
+    podRetention: t.podRetention,
+    activeDeadlineSeconds: t.activeDeadlineSeconds,
+    nodeSelector: nodeSelectorString(t.nodeSelector),
+    serviceAccount: t.serviceAccount,
+    envVars: sortedEntries(t.envVars),
+    // Tolerations have no JCasC attribute of their own: they travel in the template's raw pod YAML.
+    podYaml: tolerations.length ? dump({ spec: { tolerations } }, { lineWidth: -1 } as never) : undefined,
+    jnlp: { image: t.jnlpImage, ...containerResources(t.resources) },
+    containers: (t.containers ?? []).map((c) => ({
+      name: c.name,
+      image: c.image,
+      command: c.command,
+      args: c.args,
+      ttyEnabled: c.ttyEnabled ?? true,
+      envVars: sortedEntries(c.envVars),
+      ...containerResources(c.resources),
+    })),
+  };
+}
+
+export type RenderContext = ReturnType<typeof buildContext>;
+
+export function buildContext(spec: InstanceSpec) {
+  const { name, namespace } = spec;
+  const agentNamespace = spec.agents.namespace ?? namespace;
+  const httpService = name;
+  const agentService = `${name}-agent`;
+  const jenkinsUrl = `http://${httpService}.${namespace}.svc.cluster.local:${spec.service.port}/`;
+  const replicas = spec.controller.replicas;
+  const isStatic = spec.persistence.mode === 'static';
+  // Static volumes exist for every ordinal that has ever been asked for; hibernating (0) keeps ordinal 0's data.
+  const ordinals = Array.from({ length: Math.max(replicas, 1) }, (_, i) => i);
+  return {
+    name,
+    namespace,
+    agentNamespace,
+    separateAgentNamespace: agentNamespace !== namespace,
+    serviceAccount: name,
+    labels: {
+      controller: instanceLabels(name, 'controller'),
+      rbac: instanceLabels(name, 'rbac'),
+      casc: { ...instanceLabels(name, 'casc'), [LABEL_CASC]: name },
+      storage: instanceLabels(name, 'storage'),
+      service: instanceLabels(name, 'service'),
+      // Namespaces can hold several instances: no instance label, so no deploy relabels another's namespace.
+      namespace: namespaceLabels(),
+    },
+    selector: controllerSelector(name),
+    cascLabel: LABEL_CASC,
+    cascConfigMap: cascConfigMapName(name),
+    adminSecret: adminSecretName(spec),
+    controller: {
+      image: spec.controller.image,
+      sidecarImage: spec.controller.reloadSidecarImage,
+      replicas,
+      resources: spec.controller.resources,
+      javaOpts: javaOpts(spec),
+      plugins: spec.controller.plugins,
+      adminUser: spec.controller.adminUser,
+      numExecutors: spec.controller.numExecutors,
+      systemMessage: spec.controller.systemMessage,
+    },
+    service: {
+      http: httpService,
+      agent: agentService,
+      type: spec.service.type,
+      port: spec.service.port,
+      nodePort: spec.service.nodePort,
+      agentPort: spec.service.agentPort,
+      // Several controllers are independent Jenkins instances: keep each browser on one of them.
+      sessionAffinity: spec.controller.sessionAffinity ?? replicas > 1,
+      needsAgentService: !spec.agents.webSocket,
+    },
+    paths: { home: JENKINS_HOME, casc: CASC_DIR, secrets: SECRETS_DIR },
+    // Runs as root before Jenkins: chown only when needed, so large homes are not walked on every start.
+    permissionsScript: `[ "$(stat -c %u:%g ${JENKINS_HOME})" = 1000:1000 ] || chown -R 1000:1000 ${JENKINS_HOME}`,
+    httpContainerPort: HTTP_CONTAINER_PORT,
+    homeClaim: HOME_CLAIM,
+    persistence: {
+      static: isStatic,
+      size: spec.persistence.size,
+      accessMode: spec.persistence.accessMode,
+      storageClass: isStatic ? 'manual' : spec.persistence.storageClass,
+      volumes: isStatic
+        ? ordinals.map((ordinal) => ({
+            name: staticVolumeName(name, ordinal),
+            claim: claimName(name, ordinal),
+            path: `${spec.persistence.hostPath!.replace(/\/+$/, '')}/${name}-${ordinal}`,
+            node: spec.persistence.node,
+          }))
+        : [],
+    },
+    cloud: {
+      serverUrl: 'https://kubernetes.default',
+      namespace: agentNamespace,
+      jenkinsUrl,
+      jenkinsTunnel: spec.agents.webSocket ? undefined : `${agentService}.${namespace}.svc.cluster.local:${spec.service.agentPort}`,
+      webSocket: spec.agents.webSocket,
+      containerCapStr: String(spec.agents.containerCap),
+      podRetention: spec.agents.podRetention,
+      retentionTimeout: spec.agents.retentionTimeout,
+      slaveAgentPort: spec.agents.webSocket ? -1 : spec.service.agentPort,
+      locationUrl: spec.controller.url ?? jenkinsUrl,
+      templates: spec.agents.templates.map((t) => podTemplateContext(spec, t)),
+    },
+  };
+}

@@ -1,0 +1,8 @@
+export type { Bundle, KubeObject, ObjectMeta, RenderedObject } from './bundle.js';
+export { renderBundle, RenderError } from './render.js';
+export { loadTemplates, TemplateError, type TemplateSet } from './handlebars-env.js';
+export { validateKubeObject, type SchemaProblem } from './validate-kube.js';
+export { validateCasc } from './validate-casc.js';
+export { writeBundle, bundleStream } from './write.js';
+export { claimName, staticVolumeName, adminSecretName, cascConfigMapName, templateId, HOME_CLAIM } from './context.js';
+export * from './labels.js';

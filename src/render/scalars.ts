@@ -1,0 +1,57 @@
+// Turning values into YAML text that can never change the document's structure.
+// Every value a user can influence reaches the templates through one of these functions.
+import { dump } from 'js-yaml';
+
+/**
+ * A YAML scalar on one line. Strings become JSON strings, which are valid YAML 1.2 double-quoted scalars:
+ * newlines, `: `, `#`, quotes, `---`, leading `*&!|>%@` are all inert inside the quotes.
+ */
+export function yamlScalar(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} as a YAML number`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return JSON.stringify(value);
+  throw new TypeError(`expected a scalar, got ${Array.isArray(value) ? 'a list' : typeof value}`);
+}
+
+/** Text JCasC will read back literally: `${` would be interpolated (secrets, env), `^${` is its escape. */
+export function cascLiteral(text: string): string {
+  return text.replaceAll('${', '^${');
+}
+
+/** Text the kubelet will pass literally in a container's env: `$(VAR)` would be expanded, `$$(` is its escape. */
+export function kubeEnvLiteral(text: string): string {
+  return text.replaceAll('$(', '$$(');
+}
+
+// Characters a literal block cannot carry verbatim (YAML c-printable excludes C0/C1 controls but tab and LF).
+const NOT_BLOCK_SAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]|\r/;
+
+/**
+ * A literal block scalar (`|`) for multi-line text, indented by `indent` spaces; falls back to a quoted scalar
+ * when the text cannot be a block verbatim. The chomping indicator keeps trailing newlines exact.
+ */
+export function blockScalar(text: string, indent: number): string {
+  if (text === '' || !text.includes('\n') || NOT_BLOCK_SAFE.test(text) || /^[ \t]*$/.test(text.split('\n')[0]!)) {
+    return yamlScalar(text);
+  }
+  const pad = ' '.repeat(indent);
+  const body = text.replace(/\n+$/, '');
+  const trailing = text.length - body.length;
+  const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
+  // An explicit indentation indicator protects content whose first line starts with a space.
+  const indicator = body.startsWith(' ') ? String(indent) : '';
+  const lines = body.split('\n').map((line) => (line === '' ? '' : pad + line));
+  const extra = trailing > 1 ? '\n'.repeat(trailing - 1) : '';
+  return `|${indicator}${chomp}\n${lines.join('\n')}${extra}`;
+}
+
+/** Any structure as block YAML, every line indented by `indent` spaces (first line included). */
+export function yamlBlock(value: unknown, indent: number): string {
+  const text = dump(value, { lineWidth: -1, noRefs: true } as never).replace(/\n$/, '');
+  const pad = ' '.repeat(indent);
+  return text.split('\n').map((line) => pad + line).join('\n');
+}

@@ -1,0 +1,85 @@
+// The JCasC document checked against the attribute names JCasC accepts for what we emit: the core `jenkins`
+// root, the local security realm, and the Kubernetes plugin's cloud, pod template and container template
+// (attribute names as in jenkinsci/kubernetes-plugin's KubernetesCloud, PodTemplate, ContainerTemplate).
+import { z } from 'zod';
+import { formatPath } from '../spec/errors.js';
+import type { SchemaProblem } from './validate-kube.js';
+
+const str = z.string();
+const keyValue = z.strictObject({ envVar: z.strictObject({ key: str, value: str }) });
+const podRetention = z.enum(['never', 'onFailure', 'always', 'evicted', 'default']);
+const quantity = str.regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/);
+
+const containerTemplate = z.strictObject({
+  name: str.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
+  image: str.min(1),
+  command: str.optional(),
+  args: str.optional(),
+  workingDir: str.optional(),
+  ttyEnabled: z.boolean().optional(),
+  alwaysPullImage: z.boolean().optional(),
+  privileged: z.boolean().optional(),
+  envVars: z.array(keyValue).optional(),
+  resourceRequestCpu: quantity.optional(),
+  resourceLimitCpu: quantity.optional(),
+  resourceRequestMemory: quantity.optional(),
+  resourceLimitMemory: quantity.optional(),
+});
+
+const podTemplate = z.strictObject({
+  name: str,
+  id: str.min(1),
+  label: str,
+  nodeUsageMode: z.enum(['NORMAL', 'EXCLUSIVE']).optional(),
+  idleMinutes: z.number().int().min(0).optional(),
+  instanceCap: z.number().int().min(1).optional(),
+  podRetention: podRetention.optional(),
+  activeDeadlineSeconds: z.number().int().min(0).optional(),
+  // One string `k=v,k2=v2`, not a map.
+  nodeSelector: str.regex(/^[^=,]+=[^=,]*(,[^=,]+=[^=,]*)*$/).optional(),
+  serviceAccount: str.optional(),
+  envVars: z.array(keyValue).optional(),
+  yaml: str.optional(),
+  yamlMergeStrategy: z.enum(['override', 'merge']).optional(),
+  containers: z.array(containerTemplate).min(1).refine((c) => c.some((x) => x.name === 'jnlp'), 'needs a jnlp container'),
+});
+
+const kubernetesCloud = z.strictObject({
+  name: str.min(1),
+  serverUrl: str.url(),
+  namespace: str,
+  jenkinsUrl: str.url(),
+  jenkinsTunnel: str.regex(/^[^:/]+:\d+$/, 'host:port without a scheme').optional(),
+  webSocket: z.boolean(),
+  containerCapStr: str.regex(/^\d*$/),
+  retentionTimeout: z.number().int().min(5),
+  podRetention: podRetention,
+  podLabels: z.array(z.strictObject({ key: str, value: str })).optional(),
+  templates: z.array(podTemplate),
+}).refine((c) => c.webSocket || c.jenkinsTunnel !== undefined, 'jenkinsTunnel is required unless webSocket is true');
+
+export const cascDocument = z.strictObject({
+  jenkins: z.strictObject({
+    systemMessage: str.optional(),
+    numExecutors: z.number().int().min(0),
+    mode: z.enum(['NORMAL', 'EXCLUSIVE']),
+    slaveAgentPort: z.number().int().min(-1).max(65535),
+    securityRealm: z.strictObject({
+      local: z.strictObject({
+        allowsSignup: z.boolean(),
+        users: z.array(z.strictObject({ id: str, password: str })),
+      }),
+    }),
+    authorizationStrategy: z.strictObject({
+      loggedInUsersCanDoAnything: z.strictObject({ allowAnonymousRead: z.boolean() }),
+    }),
+    clouds: z.array(z.strictObject({ kubernetes: kubernetesCloud })),
+  }),
+  unclassified: z.strictObject({ location: z.strictObject({ url: str.url() }) }),
+});
+
+export function validateCasc(document: unknown): SchemaProblem[] {
+  const result = cascDocument.safeParse(document);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}

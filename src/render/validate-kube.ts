@@ -1,0 +1,114 @@
+// Every rendered Kubernetes object is checked against the Kubernetes OpenAPI schemas (kubernetes-models),
+// including unknown fields, which the models' validators alone let through.
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { PersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import type { KubeObject } from './bundle.js';
+
+interface ModelClass {
+  new (data: object): { validate(): void } & Record<string, unknown>;
+}
+
+const MODELS: Record<string, ModelClass> = {
+  'v1/Namespace': Namespace as unknown as ModelClass,
+  'v1/ServiceAccount': ServiceAccount as unknown as ModelClass,
+  'v1/ConfigMap': ConfigMap as unknown as ModelClass,
+  'v1/Secret': Secret as unknown as ModelClass,
+  'v1/PersistentVolume': PersistentVolume as unknown as ModelClass,
+  'v1/Service': Service as unknown as ModelClass,
+  'apps/v1/StatefulSet': StatefulSet as unknown as ModelClass,
+  'apps/v1/Deployment': Deployment as unknown as ModelClass,
+  'rbac.authorization.k8s.io/v1/Role': Role as unknown as ModelClass,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as ModelClass,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole as unknown as ModelClass,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding as unknown as ModelClass,
+};
+
+/** Top-level fields per kind (the generated validators do not read these through our tracking proxy). */
+const TOP_LEVEL: Record<string, string[]> = {
+  Namespace: ['spec'],
+  ServiceAccount: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
+  ConfigMap: ['data', 'binaryData', 'immutable'],
+  Secret: ['data', 'stringData', 'type', 'immutable'],
+  PersistentVolume: ['spec'],
+  Service: ['spec'],
+  StatefulSet: ['spec'],
+  Deployment: ['spec'],
+  Role: ['rules'],
+  RoleBinding: ['roleRef', 'subjects'],
+  ClusterRole: ['rules', 'aggregationRule'],
+  ClusterRoleBinding: ['roleRef', 'subjects'],
+};
+
+export interface SchemaProblem {
+  path: string;
+  message: string;
+}
+
+interface Visit {
+  path: string;
+  target: object;
+  read: Set<string>;
+  enumerated: boolean;
+}
+
+/** Wraps `value` so we learn which keys the schema validator looked at; keys it never read are unknown fields. */
+function track(value: unknown, path: string, visits: Visit[]): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const visit: Visit = { path, target: value, read: new Set(), enumerated: false };
+  visits.push(visit);
+  const children = new Map<string, unknown>();
+  return new Proxy(value, {
+    get(target, key, receiver) {
+      const child = Reflect.get(target, key, receiver);
+      if (typeof key !== 'string') return child;
+      visit.read.add(key);
+      if (child === null || typeof child !== 'object') return child;
+      if (!children.has(key)) children.set(key, track(child, `${path}.${key}`, visits));
+      return children.get(key);
+    },
+    // A validator that enumerates an object treats it as a map (labels, data): any key is allowed there.
+    ownKeys(target) {
+      visit.enumerated = true;
+      return Reflect.ownKeys(target);
+    },
+  });
+}
+
+export function validateKubeObject(object: KubeObject): SchemaProblem[] {
+  const key = `${object.apiVersion}/${object.kind}`;
+  const Model = MODELS[key];
+  if (!Model) return [{ path: '', message: `no schema known for ${key}` }];
+  const problems: SchemaProblem[] = [];
+  const allowedTop = new Set(['apiVersion', 'kind', 'metadata', ...(TOP_LEVEL[object.kind] ?? [])]);
+  for (const field of Object.keys(object)) {
+    if (!allowedTop.has(field)) problems.push({ path: field, message: `unknown field "${field}" in ${object.kind}` });
+  }
+  const model = new Model(object);
+  const visits: Visit[] = [];
+  for (const field of Object.keys(model)) model[field] = track(model[field], field, visits);
+  try {
+    model.validate();
+  } catch (err) {
+    for (const line of String(err instanceof Error ? err.message : err).split(/\n|, (?=data)/)) {
+      const m = /^data\/?(\S*) (.*)$/.exec(line.trim());
+      problems.push(m ? { path: m[1]!.replaceAll('/', '.'), message: m[2]! } : { path: '', message: line });
+    }
+  }
+  for (const visit of visits) {
+    if (visit.enumerated || Array.isArray(visit.target)) continue;
+    for (const field of Object.keys(visit.target)) {
+      if (!visit.read.has(field)) problems.push({ path: `${visit.path}.${field}`, message: `unknown field "${field}"` });
+    }
+  }
+  return problems;
+}
