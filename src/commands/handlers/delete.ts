@@ -1,0 +1,33 @@
+// delete <name> [--purge]: always asks, and says what stays.
+import type { ParsedCommand } from '../grammar.js';
+import { limit, message } from '../messages.js';
+import { notFound } from './scale.js';
+import type { Handler } from './types.js';
+
+type Delete = Extract<ParsedCommand, { name: 'delete' }>;
+
+export const remove: Handler<Delete> = async (cmd, ctx) => {
+  const [status] = await ctx.ops.status(cmd.instance);
+  if (!status?.exists) return notFound(cmd.instance);
+  const claims = status.volumes.map((v) => v.claim);
+  const kept = cmd.purge
+    ? 'Nothing is kept: --purge also removes the volumes (all jobs and build history) and the admin password Secret.'
+    : `Kept: the volumes${claims.length ? ` (${claims.join(', ')})` : ''} with jobs and build history, and the admin password Secret. \`deploy ${cmd.instance}\` brings the instance back with them; \`delete ${cmd.instance} --purge\` removes them too.`;
+  return {
+    kind: 'confirm',
+    message: message(cmd.purge ? 'danger' : 'warning', `Delete ${cmd.instance}${cmd.purge ? ' and all its data' : ''}?`, [
+      { type: 'text', text: `Removes the controllers, services and configuration of ${cmd.instance} in namespace ${status.namespace}.` },
+      { type: 'text', text: kept },
+    ]),
+    confirmLabel: cmd.purge ? 'Delete everything' : 'Delete',
+    // What the user agreed to delete; once it is gone the digest no longer matches and the token is spent.
+    plan: { instance: cmd.instance, namespace: status.namespace, purge: cmd.purge, exists: true, claims },
+    title: `Deleting ${cmd.instance}…`,
+    execute: async (onProgress) => {
+      const result = await ctx.ops.delete({ instance: cmd.instance, purge: cmd.purge, actor: ctx.actor, onProgress });
+      return message('success', `${cmd.instance} deleted`, [
+        { type: 'fields', fields: [{ label: 'Removed', value: String(result.deleted.length) + ' object(s)' }, { label: 'Kept', value: result.kept.length ? limit(result.kept, 8).join(', ') : 'nothing' }] },
+      ]);
+    },
+  };
+};

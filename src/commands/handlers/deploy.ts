@@ -1,0 +1,94 @@
+// deploy and diff: settings → changes over the instance's stored values → preview/deploy.
+import type { Outcome } from '../../kube/target.js';
+import type { DeployResult } from '../../operations/api.js';
+import { mergeLayers, type Values } from '../../spec/index.js';
+import { settingsToChanges } from '../changes.js';
+import type { ParsedCommand } from '../grammar.js';
+import type { Setting } from '../keys.js';
+import { changedObjectCount, message, planItems } from '../messages.js';
+import type { Block, Message } from '../model.js';
+import { instanceUrls } from './status.js';
+import { answer, type Execute, type Handler, type HandlerContext } from './types.js';
+
+type Deploy = Extract<ParsedCommand, { name: 'deploy' }>;
+type Diff = Extract<ParsedCommand, { name: 'diff' }>;
+
+interface Desired {
+  stored: Values | undefined;
+  changes: Values[];
+  namespace?: string;
+}
+
+async function desired(instance: string, settings: Setting[], ctx: HandlerContext): Promise<Desired> {
+  const stored = await ctx.ops.target.loadValues(instance);
+  const current = mergeLayers([{ values: stored ?? {} }], ctx.sources);
+  const changes = [settingsToChanges(instance, settings, current)];
+  const namespace = settings.find((s) => s.path.length === 1 && s.path[0] === 'namespace')?.value;
+  return { stored, changes, ...(typeof namespace === 'string' ? { namespace } : {}) };
+}
+
+export const deploy: Handler<Deploy> = async (cmd, ctx) => {
+  const { stored, changes, namespace } = await desired(cmd.instance, cmd.settings, ctx);
+  const request = { instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}) };
+  if (cmd.dryRun) {
+    const preview = await ctx.ops.preview(request);
+    return answer(planMessage(cmd.instance, preview, `Dry run: deploying ${cmd.instance} would change`));
+  }
+  const execute: Execute = async (onProgress) =>
+    deployResultMessage(await ctx.ops.deploy({ ...request, wait: true, timeoutSeconds: ctx.waitTimeoutSeconds, onProgress }), ctx);
+  if (!stored) return { kind: 'run', title: `Deploying ${cmd.instance}…`, execute };
+  const preview = await ctx.ops.preview(request);
+  if (preview.plan.empty) {
+    return answer(message('info', `${cmd.instance} already has these settings: nothing to change`));
+  }
+  return {
+    kind: 'confirm',
+    message: planMessage(cmd.instance, preview, `Apply these changes to ${cmd.instance}?`),
+    confirmLabel: 'Deploy',
+    plan: preview.plan,
+    title: `Deploying ${cmd.instance}…`,
+    execute,
+  };
+};
+
+export const diff: Handler<Diff> = async (cmd, ctx) => {
+  const { changes, namespace } = await desired(cmd.instance, cmd.settings, ctx);
+  const preview = await ctx.ops.preview({ instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}) });
+  if (preview.plan.empty) return answer(message('info', `${cmd.instance}: no changes`, [{ type: 'context', text: 'The cluster already matches these settings.' }]));
+  return answer(planMessage(cmd.instance, preview, preview.created ? `${cmd.instance} does not exist yet: deploy would create` : `Deploying ${cmd.instance} would change`));
+};
+
+function planMessage(instance: string, preview: DeployResult, title: string): Message {
+  const count = changedObjectCount(preview.plan);
+  return message('info', title, [
+    { type: 'list', items: planItems(preview.plan) },
+    { type: 'context', text: `${count} object${count === 1 ? '' : 's'} of ${instance} in namespace ${preview.bundle.namespace}` },
+  ]);
+}
+
+async function deployResultMessage(result: DeployResult, ctx: HandlerContext): Promise<Message> {
+  const { instance } = result.bundle;
+  const verb = result.created ? 'created' : 'updated';
+  const facts: Block[] = [];
+  const count = changedObjectCount(result.plan);
+  const fields = [
+    { label: 'Objects changed', value: String(count) },
+    { label: 'Namespace', value: result.bundle.namespace },
+    { label: 'Controllers', value: String(result.bundle.spec.controller.replicas) },
+  ];
+  if (result.adminSecret === 'created') fields.push({ label: 'Admin password', value: `generated: \`password ${instance}\` shows it` });
+  const urls = await instanceUrls(ctx, instance, result.bundle.namespace);
+  if (urls[0]) fields.push({ label: 'URL', value: urls[0] });
+  facts.push({ type: 'fields', fields });
+  if (!result.applied) return message('info', `${instance}: nothing to apply`, facts);
+  return outcomeMessage(instance, verb, result.outcome, facts);
+}
+
+export function outcomeMessage(instance: string, verb: string, outcome: Outcome | undefined, facts: Block[]): Message {
+  if (!outcome) return message('success', `${instance} ${verb}`, facts);
+  if (outcome.status === 'ready') return message('success', `${instance} ${verb} and ready`, [{ type: 'text', text: outcome.message }, ...facts]);
+  if (outcome.status === 'timed-out') return message('warning', `${instance} ${verb}, not ready yet`, [{ type: 'text', text: outcome.message }, ...facts]);
+  const blocks: Block[] = [{ type: 'text', text: `${outcome.reason}: ${outcome.message}` }, ...facts];
+  if (outcome.logTail?.length) blocks.push({ type: 'code', text: outcome.logTail.slice(-20).join('\n') });
+  return message('danger', `${instance} ${verb} but did not become ready`, blocks);
+}

@@ -1,0 +1,31 @@
+// The small read-only commands: casc, templates, password (shown only to the requester).
+import type { ParsedCommand } from '../grammar.js';
+import { message } from '../messages.js';
+import { notFound } from './scale.js';
+import { answer, type Handler } from './types.js';
+
+export const casc: Handler<Extract<ParsedCommand, { name: 'casc' }>> = async (cmd, ctx) => {
+  if (!(await ctx.ops.target.loadValues(cmd.instance))) return notFound(cmd.instance);
+  const yaml = await ctx.ops.casc(cmd.instance);
+  return answer(message('info', `JCasC of ${cmd.instance}`, [{ type: 'context', text: `${yaml.split('\n').length} lines; Jenkins reloads it when it changes.` }], {
+    attachment: { filename: 'jenkins.yaml', content: yaml },
+  }));
+};
+
+export const templates: Handler<Extract<ParsedCommand, { name: 'templates' }>> = async (_cmd, ctx) => {
+  const list = await ctx.ops.templates();
+  if (list.length === 0) return answer(message('info', 'No pod-template presets', [{ type: 'context', text: 'Add YAML files to casc/pod-templates/.' }]));
+  return answer(message('info', 'Pod-template presets', [
+    { type: 'list', items: list.map((t) => `${t.name}: label "${t.label}"${t.description ? ` — ${t.description}` : ''}`) },
+    { type: 'context', text: 'Use one with `deploy <name> --preset <preset>`.' },
+  ]));
+};
+
+export const password: Handler<Extract<ParsedCommand, { name: 'password' }>> = async (cmd, ctx) => {
+  if (!(await ctx.ops.target.loadValues(cmd.instance))) return notFound(cmd.instance);
+  const secret = await ctx.ops.password(cmd.instance);
+  return answer(message('info', `Admin login for ${cmd.instance}`, [
+    { type: 'fields', fields: [{ label: 'User', value: secret.user }, { label: 'Password', value: secret.password }] },
+    { type: 'context', text: 'Only you can see this. Change it in Jenkins if it was shared.' },
+  ], { ephemeral: true }));
+};

@@ -1,0 +1,77 @@
+// scale <name> <replicas> | agents <cap> | template <t> <instanceCap>.
+import { mergeLayers } from '../../spec/index.js';
+import type { ParsedCommand } from '../grammar.js';
+import { changedObjectCount, message, planItems } from '../messages.js';
+import { outcomeMessage } from './deploy.js';
+import { instanceUrls } from './status.js';
+import { answer, type Execute, type Handler, type HandlerContext, type Planned } from './types.js';
+
+type Scale = Extract<ParsedCommand, { name: 'scale' }>;
+
+export const scale: Handler<Scale> = async (cmd, ctx) => {
+  const stored = await ctx.ops.target.loadValues(cmd.instance);
+  if (!stored) return notFound(cmd.instance);
+  if (cmd.what === 'agents') {
+    return runNow(`Scaling agents of ${cmd.instance}…`, async (onProgress) => {
+      await ctx.ops.scaleAgents({ instance: cmd.instance, containerCap: cmd.cap, actor: ctx.actor, onProgress });
+      return message('success', `${cmd.instance}: at most ${cmd.cap === 0 ? 'unlimited' : cmd.cap} agent pod${cmd.cap === 1 ? '' : 's'}`, [
+        { type: 'context', text: 'Running builds are not interrupted; the new cap applies to pods started from now on.' },
+      ]);
+    });
+  }
+  if (cmd.what === 'template') {
+    // scaleAgents sets the instance cap as well: keep the current one.
+    const agents = mergeLayers([{ values: stored }], ctx.sources).agents as { containerCap?: number } | undefined;
+    const containerCap = agents?.containerCap ?? 0;
+    return runNow(`Scaling agent template ${cmd.template} of ${cmd.instance}…`, async (onProgress) => {
+      await ctx.ops.scaleAgents({ instance: cmd.instance, containerCap, template: cmd.template, instanceCap: cmd.instanceCap, actor: ctx.actor, onProgress });
+      return message('success', `${cmd.instance}: at most ${cmd.instanceCap} ${cmd.template} agent pod${cmd.instanceCap === 1 ? '' : 's'}`);
+    });
+  }
+  return scaleControllers(cmd, ctx);
+};
+
+async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ctx: HandlerContext): Promise<Planned> {
+  const { instance, replicas } = cmd;
+  const execute: Execute = async (onProgress) => {
+    const result = await ctx.ops.scaleControllers({ instance, replicas, actor: ctx.actor, wait: replicas > 0, onProgress });
+    if (replicas === 0) {
+      return message('success', `${instance} is hibernating`, [
+        { type: 'text', text: 'The controller is stopped; its volume, jobs and configuration are kept.' },
+        { type: 'context', text: `\`scale ${instance} 1\` wakes it up.` },
+      ]);
+    }
+    const urls = await instanceUrls(ctx, instance, result.bundle.namespace);
+    return outcomeMessage(instance, `scaled to ${replicas} controller${replicas === 1 ? '' : 's'}`, result.outcome, [
+      { type: 'fields', fields: [{ label: 'Controllers', value: String(replicas) }, ...(urls[0] ? [{ label: 'URL', value: urls[0] }] : [])] },
+    ]);
+  };
+  const title = replicas === 0 ? `Hibernating ${instance}…` : `Scaling ${instance} to ${replicas}…`;
+  if (replicas <= 1) return runNow(title, execute);
+  const preview = await ctx.ops.preview({ instance, changes: [{ name: instance, controller: { replicas } }], actor: ctx.actor });
+  if (preview.plan.empty) return answer(message('info', `${instance} already runs ${replicas} controllers: nothing to change`));
+  return {
+    kind: 'confirm',
+    message: message('warning', `Scale ${instance} to ${replicas} controllers?`, [
+      {
+        type: 'text',
+        text: `Each controller is an independent Jenkins: they share no jobs, builds, plugins' state or configuration made in the UI (only what JCasC sets). ` +
+          `A job created on one is not on the others. Session affinity keeps each browser on one controller, so people may see different Jenkins.`,
+      },
+      { type: 'list', items: planItems(preview.plan) },
+      { type: 'context', text: `${changedObjectCount(preview.plan)} object(s) change. For one Jenkins that survives restarts, keep 1 controller.` },
+    ]),
+    confirmLabel: `Scale to ${replicas}`,
+    plan: preview.plan,
+    title,
+    execute,
+  };
+}
+
+function runNow(title: string, execute: Execute): Planned {
+  return { kind: 'run', title, execute };
+}
+
+export function notFound(instance: string): Planned {
+  return answer(message('danger', `No instance named ${instance}`, [{ type: 'context', text: `\`status\` lists the instances; \`deploy ${instance}\` creates it.` }], { ephemeral: true }));
+}

@@ -1,0 +1,83 @@
+// status [name]: one section per instance with the facts people check first.
+import type { InstanceStatus } from '../../kube/target.js';
+import type { ParsedCommand } from '../grammar.js';
+import { limit, message } from '../messages.js';
+import type { Block, Message } from '../model.js';
+import { answer, type Handler, type HandlerContext } from './types.js';
+
+type Status = Extract<ParsedCommand, { name: 'status' }>;
+
+/** Slack allows 50 blocks a message; each instance takes up to 4. */
+const MAX_INSTANCES = 12;
+
+export const status: Handler<Status> = async (cmd, ctx) => {
+  const statuses = await ctx.ops.status(cmd.instance);
+  const existing = statuses.filter((s) => s.exists);
+  if (cmd.instance !== undefined && existing.length === 0) {
+    return answer(message('warning', `No instance named ${cmd.instance}`, [{ type: 'context', text: `\`deploy ${cmd.instance}\` creates it; \`status\` lists the existing ones.` }], { ephemeral: true }));
+  }
+  if (existing.length === 0) return answer(message('info', 'No Jenkins instances yet', [{ type: 'context', text: 'Create one with `deploy <name>`.' }]));
+  return answer(statusMessage(existing));
+};
+
+export function statusMessage(statuses: InstanceStatus[]): Message {
+  const shown = statuses.slice(0, MAX_INSTANCES);
+  const blocks: Block[] = shown.flatMap((s, i) => [...(i > 0 ? [{ type: 'divider' as const }] : []), ...instanceBlocks(s)]);
+  if (statuses.length > shown.length) blocks.push({ type: 'context', text: `… and ${statuses.length - shown.length} more: ask for one with \`status <name>\`` });
+  const healthy = statuses.every((s) => s.replicas.ready >= s.replicas.desired);
+  const title = statuses.length === 1 ? `${statuses[0]!.name}: ${summary(statuses[0]!)}` : `${statuses.length} Jenkins instances`;
+  return message(healthy ? 'success' : 'warning', title, blocks);
+}
+
+function summary(s: InstanceStatus): string {
+  if (s.replicas.desired === 0) return 'hibernated (0 controllers)';
+  return `${s.replicas.ready}/${s.replicas.desired} controller${s.replicas.desired === 1 ? '' : 's'} ready`;
+}
+
+function instanceBlocks(s: InstanceStatus): Block[] {
+  const pods = s.controllers;
+  const restarts = pods.reduce((n, p) => n + p.restarts, 0);
+  const nodes = [...new Set(pods.map((p) => p.node).filter(Boolean))];
+  const oldest = Math.max(...pods.map((p) => p.ageSeconds ?? -1), -1);
+  const fields = [
+    { label: 'Replicas', value: `${s.replicas.ready}/${s.replicas.desired} ready` },
+    { label: 'Pods', value: pods.length === 0 ? 'none' : pods.map((p) => `${p.name} ${p.ready ? 'ready' : p.reason ?? p.phase}`).join(', ') },
+    { label: 'Restarts', value: String(restarts) },
+    { label: 'Node', value: nodes.length ? nodes.join(', ') : '–' },
+    { label: 'Age', value: oldest >= 0 ? formatAge(oldest) : '–' },
+    { label: 'Volumes', value: s.volumes.length ? s.volumes.map((v) => `${v.claim} ${v.phase}`).join(', ') : 'none' },
+    { label: 'URL', value: s.urls[0] ?? '–' },
+    { label: 'Agents', value: `${s.agents.running} running, ${s.agents.pending} pending` },
+    { label: 'JCasC', value: cascState(s.casc) },
+  ];
+  const blocks: Block[] = [
+    { type: 'text', text: `${s.name} (namespace ${s.namespace}): ${summary(s)}` },
+    { type: 'fields', fields },
+  ];
+  const problems = pods.filter((p) => !p.ready && p.reason).map((p) => `${p.name}: ${p.reason}`);
+  if (problems.length) blocks.push({ type: 'list', items: limit(problems, 10) });
+  return blocks;
+}
+
+function cascState(casc: InstanceStatus['casc']): string {
+  if (!casc.desired) return casc.live ? `live ${casc.live}` : 'unknown';
+  if (!casc.live) return `desired ${casc.desired}, not loaded yet`;
+  return casc.live === casc.desired ? `up to date (${casc.live})` : `reload pending: live ${casc.live}, desired ${casc.desired}`;
+}
+
+export function formatAge(seconds: number): string {
+  if (seconds < 60) return `${Math.floor(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h${Math.floor((seconds % 3600) / 60)}m`;
+  return `${Math.floor(seconds / 86400)}d${Math.floor((seconds % 86400) / 3600)}h`;
+}
+
+/** Where to open Jenkins, for result messages; a status failure never spoils a successful deploy. */
+export async function instanceUrls(ctx: HandlerContext, instance: string, namespace?: string): Promise<string[]> {
+  try {
+    const [s] = await ctx.ops.status(instance, namespace);
+    return s?.urls ?? [];
+  } catch {
+    return [];
+  }
+}

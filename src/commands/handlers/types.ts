@@ -1,0 +1,30 @@
+// What a command handler is: it looks at the world and says what to do — answer now, run now, or ask first.
+// The runner owns authorization, confirmation tokens, progress and audit, so handlers stay small.
+import type { ProgressSink } from '../../kube/target.js';
+import type { Actor, Operations } from '../../operations/api.js';
+import type { SpecSources } from '../../spec/index.js';
+import type { Caller, Message } from '../model.js';
+
+export interface HandlerContext {
+  ops: Operations;
+  caller: Caller;
+  actor: Actor;
+  sources: SpecSources;
+  /** How long a deploy or scale waits for the controller to become ready. */
+  waitTimeoutSeconds: number;
+}
+
+/** Runs the change; progress goes to the one evolving message; the returned message is the result. */
+export type Execute = (progress: ProgressSink) => Promise<Message>;
+
+export type Planned =
+  /** Nothing to run: the message is the whole answer (read-only results, "nothing to change", "not found"). */
+  | { kind: 'answer'; message: Message }
+  /** Run at once; `title` heads the progress message. */
+  | { kind: 'run'; title: string; execute: Execute }
+  /** Ask first. `plan` is what the user is shown; its digest goes into the token and must still match on confirm. */
+  | { kind: 'confirm'; message: Message; confirmLabel: string; plan: unknown; title: string; execute: Execute };
+
+export type Handler<C> = (command: C, ctx: HandlerContext) => Promise<Planned>;
+
+export const answer = (message: Message): Planned => ({ kind: 'answer', message });

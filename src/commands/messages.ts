@@ -1,0 +1,81 @@
+// Message builders shared by the handlers: errors, plans as readable lists, short values.
+import { BusyError, type FieldChange, type Plan } from '../kube/target.js';
+import { SpecError } from '../spec/index.js';
+import { COMMANDS, commandHelp, UsageError } from './grammar.js';
+import { KeyError } from './keys.js';
+import type { Block, Message, Tone } from './model.js';
+
+/** Slack shows at most 50 blocks and ~3,000 characters a section; keep lists and values short. */
+export const MAX_LIST_ITEMS = 40;
+const MAX_VALUE_CHARS = 120;
+
+export function message(tone: Tone, title: string, blocks: Block[] = [], extra: Partial<Message> = {}): Message {
+  return { tone, title, blocks, ...extra };
+}
+
+export function errorMessage(title: string, blocks: Block[] = []): Message {
+  return { tone: 'danger', title, blocks, ephemeral: true };
+}
+
+/** Turns any error a command meets into what the user should read. */
+export function messageForError(err: unknown): Message {
+  if (err instanceof UsageError) {
+    const usage = err.command ? [`Usage: ${commandHelp(err.command).usage}`] : COMMANDS.map((c) => c.usage);
+    return errorMessage(capitalize(err.message), [
+      { type: 'code', text: usage.join('\n') },
+      { type: 'context', text: err.command ? `Type \`help ${err.command}\` for details.` : 'Type `help` for details.' },
+    ]);
+  }
+  if (err instanceof KeyError) return errorMessage(capitalize(err.message), [{ type: 'context', text: 'Type `help keys` for the list of keys.' }]);
+  if (err instanceof SpecError) {
+    const heading = err.message.split('\n')[0]!.replace(/:$/, '');
+    return errorMessage(capitalize(heading), [
+      { type: 'list', items: limit(err.issues.map((i) => `${i.path}: ${i.message}${i.value === undefined ? '' : ` (got ${short(i.value)})`}`)) },
+      { type: 'context', text: 'Nothing was changed. Type `help keys` for the keys deploy accepts.' },
+    ]);
+  }
+  if (err instanceof BusyError) {
+    return { tone: 'warning', title: `${err.instance} is busy`, blocks: [{ type: 'text', text: err.message }], ephemeral: true };
+  }
+  const text = err instanceof Error ? err.message : String(err);
+  return errorMessage('The command failed', [{ type: 'text', text: truncate(text, 2500) }]);
+}
+
+/** A plan as one readable line per changed object (and per changed field, indented). */
+export function planItems(plan: Plan): string[] {
+  const items: string[] = [];
+  for (const change of plan.changes) {
+    if (change.action === 'unchanged') continue;
+    const ref = `${change.kind}/${change.name}${change.namespace ? ` (${change.namespace})` : ''}`;
+    items.push(`${change.action} ${ref}`);
+    if (change.action === 'update') for (const field of change.fields) items.push(`    ${fieldLine(field)}`);
+  }
+  return limit(items);
+}
+
+function fieldLine(field: FieldChange): string {
+  if (field.before === undefined) return `${field.path}: + ${short(field.after)}`;
+  if (field.after === undefined) return `${field.path}: − ${short(field.before)}`;
+  return `${field.path}: ${short(field.before)} → ${short(field.after)}`;
+}
+
+export function changedObjectCount(plan: Plan): number {
+  return plan.changes.filter((c) => c.action !== 'unchanged').length;
+}
+
+export function limit(items: string[], max = MAX_LIST_ITEMS): string[] {
+  return items.length <= max ? items : [...items.slice(0, max - 1), `… and ${items.length - max + 1} more`];
+}
+
+export function short(value: unknown): string {
+  const text = typeof value === 'string' ? (value.includes('\n') ? `${value.split('\n').length} lines` : value) : JSON.stringify(value) ?? String(value);
+  return truncate(text, MAX_VALUE_CHARS);
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
