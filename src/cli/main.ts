@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The jenkins-chatops command line: one program, one subcommand per job. Each subcommand lives in its own file.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerRenderCommand } from './render-command.js';
 import { registerClusterCommands } from './cluster-commands.js';
@@ -33,6 +35,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+// Run only when executed (bin link, `node dist/src/cli/main.js`), not when imported by tests.
+const entry = process.argv[1] ? realpathSync(process.argv[1]) : '';
+if (entry === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

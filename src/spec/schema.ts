@@ -20,9 +20,10 @@ export const MAX_NAME_LENGTH = 40;
 const dnsLabel = (what: string, max = 63) =>
   z
     .string({ error: `${what} must be a string` })
-    .max(max, { error: `${what} must be at most ${max} characters` })
+    .max(max, { error: `${what} must be at most ${max} characters`, abort: true })
     .regex(DNS_LABEL, {
       error: `${what} must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit`,
+      abort: true,
     });
 
 const quantity = (what: string) =>
