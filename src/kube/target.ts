@@ -113,8 +113,11 @@ export interface Target {
   readonly description: string;
 
   listInstances(): Promise<string[]>;
-  /** The user values stored with the instance at its last deploy (undefined if it was never deployed). */
-  loadValues(instance: string): Promise<Values | undefined>;
+  /**
+   * The user values stored with the instance at its last deploy (undefined if it was never deployed).
+   * Without `namespace` the instance is looked up by name everywhere (an error if several namespaces hold it).
+   */
+  loadValues(instance: string, namespace?: string): Promise<Values | undefined>;
 
   diff(bundle: Bundle): Promise<Plan>;
   /** Server-side apply of every object in order, storing `values` with the instance. */

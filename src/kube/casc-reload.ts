@@ -1,0 +1,50 @@
+// How we know a controller loaded JCasC revision R without a restart.
+//
+// The `<name>-casc` ConfigMap carries R in an annotation. The kiwigrid/k8s-sidecar `casc-reload` container
+// writes the new jenkins.yaml and POSTs /reload-configuration-as-code/ to its own controller; it logs the
+// request and Jenkins' answer (at LOG_LEVEL=DEBUG: "POST request sent to <url>. Response: 200 OK ...").
+// A controller has loaded R when, after our apply of R (the time our field manager wrote the ConfigMap),
+// either its sidecar logged a 2xx answer to the reload POST, or the pod itself started (it read R at boot).
+
+export type ReloadReport = { ok: true; line: string } | { ok: false; line: string; why: string };
+
+const RELOAD_PATH = 'reload-configuration-as-code';
+
+/** Splits `2024-05-01T10:00:01.123456789Z message` (logs read with timestamps=true). */
+export function splitTimestamp(line: string): { at?: number; text: string } {
+  const space = line.indexOf(' ');
+  const at = space > 0 ? Date.parse(line.slice(0, space)) : NaN;
+  return Number.isNaN(at) ? { text: line } : { at, text: line.slice(space + 1) };
+}
+
+function explain(code: number): string {
+  if (code === 401 || code === 403) return `Jenkins refused the reload token (${code}): the controller's casc.reload.token must be its pod name`;
+  if (code === 404) return 'Jenkins has no reload endpoint (404): CASC_RELOAD_TOKEN / -Dcasc.reload.token is not set on the controller';
+  if (code >= 500) return `Jenkins failed to apply the new configuration (${code}); its log says why (kubectl logs <pod> -c jenkins)`;
+  return `Jenkins answered the reload with ${code}`;
+}
+
+/** What one sidecar log line says about a reload, if anything. */
+export function parseReloadLine(text: string): ReloadReport | undefined {
+  if (!text.includes(RELOAD_PATH)) return undefined;
+  const code = /Response:\s*(\d{3})/.exec(text) ?? /(?:status(?:[ _]code)?|response code)\D{0,3}(\d{3})/i.exec(text);
+  if (code) {
+    const status = Number(code[1]);
+    return status >= 200 && status < 300 ? { ok: true, line: text } : { ok: false, line: text, why: explain(status) };
+  }
+  if (/Max retries exceeded|Connection refused|Failed to establish/i.test(text)) {
+    return { ok: false, line: text, why: 'the sidecar could not reach Jenkins on localhost to trigger the reload' };
+  }
+  return undefined;
+}
+
+/** The newest reload report written at or after `since` (ms), from timestamped log lines. */
+export function latestReload(lines: string[], since: number): ReloadReport | undefined {
+  let latest: ReloadReport | undefined;
+  for (const line of lines) {
+    const { at, text } = splitTimestamp(line);
+    if (at !== undefined && at < since) continue;
+    latest = parseReloadLine(text) ?? latest;
+  }
+  return latest;
+}

@@ -1,0 +1,78 @@
+// One operation per instance across every bot replica: a coordination.k8s.io Lease `<name>-lock` with expiry,
+// renewed while the operation runs, so a crashed holder blocks others for at most one lease duration.
+import type { V1Lease } from '@kubernetes/client-node';
+import { BusyError } from './target.js';
+import type { KubeClient } from './client.js';
+import { statusCode } from './errors.js';
+
+export interface LeaseOptions {
+  durationSeconds: number;
+  now: () => Date;
+  /** Called when the namespace does not exist yet (first deploy); creates it so the lease can live there. */
+  createNamespace?: () => Promise<void>;
+}
+
+/** MicroTime as the API wants it (RFC 3339 with microseconds). */
+export function microTime(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+function expired(lease: V1Lease, now: Date): boolean {
+  const spec = lease.spec ?? {};
+  if (!spec.holderIdentity) return true;
+  const renewed = spec.renewTime ?? spec.acquireTime;
+  if (!renewed) return true;
+  const at = new Date(renewed as unknown as string).getTime();
+  return at + (spec.leaseDurationSeconds ?? 0) * 1000 < now.getTime();
+}
+
+export async function withLease<T>(client: KubeClient, instance: string, namespace: string, holder: string, options: LeaseOptions, fn: () => Promise<T>): Promise<T> {
+  const name = `${instance}-lock`;
+  const body = (resourceVersion?: string, transitions = 0): V1Lease => {
+    const now = microTime(options.now());
+    return {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name, namespace, resourceVersion, labels: { 'app.kubernetes.io/managed-by': 'jenkins-chatops', 'app.kubernetes.io/instance': instance } },
+      spec: { holderIdentity: holder, leaseDurationSeconds: options.durationSeconds, acquireTime: now as never, renewTime: now as never, leaseTransitions: transitions },
+    };
+  };
+  const busy = (lease: V1Lease | undefined) =>
+    new BusyError(instance, lease?.spec?.holderIdentity ?? 'another operation', lease?.spec?.acquireTime ? String(lease.spec.acquireTime as unknown) : undefined);
+
+  let lease: V1Lease;
+  const existing = await client.readLease(namespace, name);
+  try {
+    if (!existing) {
+      lease = await client.createLease(namespace, body()).catch(async (err: unknown) => {
+        if (statusCode(err) !== 404 || !options.createNamespace) throw err;
+        await options.createNamespace();
+        return client.createLease(namespace, body());
+      });
+    } else if (!expired(existing, options.now())) {
+      throw busy(existing);
+    } else {
+      lease = await client.replaceLease(namespace, body(existing.metadata?.resourceVersion, (existing.spec?.leaseTransitions ?? 0) + 1));
+    }
+  } catch (err) {
+    // 409: someone created or took the lease between our read and our write.
+    if (statusCode(err) === 409) throw busy(await client.readLease(namespace, name).catch(() => existing));
+    throw err;
+  }
+
+  let renewing: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = (async () => {
+      const renewed = { ...lease, spec: { ...lease.spec, renewTime: microTime(options.now()) as never } };
+      lease = await client.replaceLease(namespace, renewed).catch(() => lease);
+    })();
+  }, Math.max(1000, (options.durationSeconds * 1000) / 3));
+  timer.unref();
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+    await renewing;
+    await client.deleteLease(namespace, name, lease.metadata?.resourceVersion).catch(() => undefined);
+  }
+}
