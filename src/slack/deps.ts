@@ -1,0 +1,19 @@
+// What the Slack handlers need, assembled once by startSlackBot.
+import type { CommandRunner } from '../commands/runner.js';
+import type { Logger } from '../ops/logger.js';
+import type { BotMetrics } from '../ops/metrics.js';
+import type { UserGroupLookup } from './caller.js';
+import type { ClickGuard } from './click-guard.js';
+import type { SlackApi } from './slack-api.js';
+
+export interface HandlerDeps {
+  runner: CommandRunner;
+  api: SlackApi;
+  logger: Logger;
+  metrics?: BotMetrics;
+  userGroups?: UserGroupLookup;
+  clickGuard: ClickGuard;
+  /** Minimum time between two edits of one progress message. */
+  updateIntervalMs: number;
+  uploadFiles: boolean;
+}
