@@ -1,0 +1,169 @@
+// The scheduler's "why not" message, in every wording it has had, turned into [{reason, nodes}], words and a hint.
+import type { SchedulingReason } from './types.js';
+import { formatCpu, formatMemory } from './quantities.js';
+
+export interface ParsedSchedulingMessage {
+  totalNodes?: number;
+  reasons: SchedulingReason[];
+}
+
+const OLD_FORM = /^No nodes are available that match all of the (?:following )?predicates:*\s*(.*)$/s;
+const NEW_FORM = /^(\d+)\/(\d+) nodes are available:?\s*(.*)$/s;
+
+function stripEnding(text: string): string {
+  return text.trim().replace(/\.+$/, '').trim();
+}
+
+/** Old predicate names, as printed by schedulers up to 1.8, in today's words. */
+const PREDICATE_WORDS: Record<string, string> = {
+  PodToleratesNodeTaints: "node(s) had taints that the pod didn't tolerate",
+  MatchNodeSelector: "node(s) didn't match node selector",
+  PodFitsHostPorts: "node(s) didn't have free ports for the requested pod ports",
+  NoVolumeZoneConflict: 'node(s) had no available volume zone',
+  CheckNodeUnschedulable: 'node(s) were unschedulable',
+  PodFitsResources: 'Insufficient resources',
+};
+
+export function parseSchedulingMessage(message: string): ParsedSchedulingMessage {
+  const text = message.trim();
+  const old = OLD_FORM.exec(text);
+  if (old) {
+    const reasons = stripEnding(old[1] ?? '')
+      .split(/,\s*/)
+      .filter((item) => item.length > 0)
+      .map((item): SchedulingReason => {
+        const m = /^(.*?)\s*\((\d+)\)$/.exec(item);
+        const name = (m ? m[1] : item) ?? item;
+        return { reason: PREDICATE_WORDS[name] ?? name, nodes: m ? Number(m[2]) : null };
+      });
+    return { reasons };
+  }
+  const current = NEW_FORM.exec(text);
+  if (current) {
+    // Since 1.24 a " preemption: ..." tail repeats the count for the preemption attempt: not a reason.
+    const body = stripEnding((current[3] ?? '').split(/\s*preemption:/)[0] ?? '');
+    const reasons: SchedulingReason[] = [];
+    // Items start with a count; taint wordings contain ", that the pod didn't tolerate", so split before digits only.
+    for (const item of body.split(/,\s*(?=\d+ )/)) {
+      const trimmed = stripEnding(item);
+      if (!trimmed) continue;
+      const m = /^(\d+) (.*)$/s.exec(trimmed);
+      if (m) reasons.push({ reason: (m[2] ?? '').trim(), nodes: Number(m[1]) });
+      else reasons.push({ reason: trimmed, nodes: null }); // PreFilter failure: no per-node counts
+    }
+    return { totalNodes: Number(current[2]), reasons };
+  }
+  return { reasons: text ? [{ reason: stripEnding(text), nodes: null }] : [] };
+}
+
+export type ReasonCategory =
+  | 'insufficient-cpu' | 'insufficient-memory' | 'insufficient-other' | 'too-many-pods' | 'taint' | 'node-selector'
+  | 'cordoned' | 'pvc-unbound' | 'pvc-missing' | 'volume-affinity' | 'ports' | 'other';
+
+export function categorize(reason: string): ReasonCategory {
+  const r = reason.toLowerCase();
+  if (r.startsWith('insufficient cpu')) return 'insufficient-cpu';
+  if (r.startsWith('insufficient memory')) return 'insufficient-memory';
+  if (r.startsWith('insufficient pods') || r.startsWith('too many pods')) return 'too-many-pods';
+  if (r.startsWith('insufficient')) return 'insufficient-other';
+  if (r.includes('taint')) return 'taint';
+  if (r.includes('node selector') || r.includes('node affinity/selector') || r.includes("didn't match pod's node affinity")) {
+    return 'node-selector';
+  }
+  if (r.includes('were unschedulable') || r.includes('unschedulable:')) return 'cordoned';
+  if (r.includes('unbound immediate persistentvolumeclaims') || r.includes('unbound')) return 'pvc-unbound';
+  if (r.includes('persistentvolumeclaim') && r.includes('not found')) return 'pvc-missing';
+  if (r.includes('volume node affinity') || r.includes('volume zone')) return 'volume-affinity';
+  if (r.includes('free ports') || r.includes('host port')) return 'ports';
+  return 'other';
+}
+
+/** The taint key named in a reason ("... taint {key: value}"), if any. */
+export function taintKey(reason: string): string | undefined {
+  const m = /\{([^:}]+):/.exec(reason);
+  return m?.[1]?.trim();
+}
+
+/** "1 node lacks …" / "3 nodes lack …"; without a count (PreFilter) just the plural. */
+function reasonWords(r: SchedulingReason): string {
+  const nodes = (one: string, many: string): string => {
+    if (r.nodes === null) return `nodes ${many}`;
+    return r.nodes === 1 ? `1 node ${one}` : `${r.nodes} nodes ${many}`;
+  };
+  switch (categorize(r.reason)) {
+    case 'insufficient-cpu': return nodes('lacks free CPU', 'lack free CPU');
+    case 'insufficient-memory': return nodes('lacks free memory', 'lack free memory');
+    case 'insufficient-other': {
+      const what = r.reason.replace(/^Insufficient\s*/i, 'free ');
+      return nodes(`lacks ${what}`, `lack ${what}`);
+    }
+    case 'too-many-pods': return nodes('already runs its maximum number of pods', 'already run their maximum number of pods');
+    case 'taint': {
+      const key = taintKey(r.reason);
+      const what = key ? `a taint the pod does not tolerate (${key})` : 'a taint the pod does not tolerate';
+      return nodes(`has ${what}`, `have ${what}`);
+    }
+    case 'node-selector': return nodes("does not match the pod's node selector/affinity", "do not match the pod's node selector/affinity");
+    case 'cordoned': return nodes('is cordoned (unschedulable)', 'are cordoned (unschedulable)');
+    case 'pvc-unbound': return 'a PersistentVolumeClaim of the pod is not bound to a volume';
+    case 'pvc-missing': return `a PersistentVolumeClaim is missing (${r.reason})`;
+    case 'volume-affinity': return nodes("is outside the zone of the pod's volume", "are outside the zone of the pod's volume");
+    case 'ports': return nodes("has the pod's host port taken", "have the pod's host port taken");
+    default: return r.nodes === null ? r.reason : `${r.nodes} × ${r.reason}`;
+  }
+}
+
+export function describeReasons(parsed: ParsedSchedulingMessage): string {
+  const head = parsed.totalNodes !== undefined ? `no node fits (0/${parsed.totalNodes} available)` : 'no node fits';
+  if (parsed.reasons.length === 0) return head;
+  return `${head}: ${parsed.reasons.map(reasonWords).join('; ')}`;
+}
+
+export interface Headroom {
+  /** Largest free allocatable CPU (cores) on any one node, and the node. */
+  cpuCores: number;
+  cpuNode: string;
+  memoryBytes: number;
+  memoryNode: string;
+}
+
+export interface HintInput {
+  reasons: SchedulingReason[];
+  requests: { cpu?: string; memory?: string; cpuCores?: number; memoryBytes?: number };
+  headroom?: Headroom;
+}
+
+/** One concrete thing to do, for the reason that blocks the most nodes. */
+export function schedulingHint({ reasons, requests, headroom }: HintInput): string {
+  const categories = new Set(reasons.map((r) => categorize(r.reason)));
+  const hints: string[] = [];
+  if (categories.has('insufficient-cpu') || categories.has('insufficient-memory')) {
+    const parts: string[] = [];
+    if (categories.has('insufficient-cpu') && requests.cpu) {
+      parts.push(
+        headroom ? `cpu request ${requests.cpu} to at most ${formatCpu(headroom.cpuCores)} (free on ${headroom.cpuNode})`
+          : `cpu request ${requests.cpu}`,
+      );
+    }
+    if (categories.has('insufficient-memory') && requests.memory) {
+      parts.push(
+        headroom ? `memory request ${requests.memory} to at most ${formatMemory(headroom.memoryBytes)} (free on ${headroom.memoryNode})`
+          : `memory request ${requests.memory}`,
+      );
+    }
+    hints.push(parts.length > 0 ? `lower the pod template's ${parts.join(' and ')}, or add a node` : 'lower the pod template\'s requests, or add a node');
+  }
+  if (categories.has('too-many-pods') || categories.has('insufficient-other')) hints.push('add a node');
+  if (categories.has('taint')) {
+    const keys = [...new Set(reasons.map((r) => taintKey(r.reason)).filter((k): k is string => Boolean(k)))];
+    hints.push(keys.length > 0 ? `add a toleration for ${keys.join(', ')} to the pod template, or use untainted nodes` : 'add a toleration to the pod template, or use untainted nodes');
+  }
+  if (categories.has('node-selector')) hints.push("fix the template's nodeSelector/affinity: no node has those labels");
+  if (categories.has('cordoned')) hints.push('uncordon a node (kubectl uncordon NODE) or add one');
+  if (categories.has('pvc-unbound') || categories.has('pvc-missing')) {
+    hints.push('create the PersistentVolume (or PVC), or set a default StorageClass');
+  }
+  if (categories.has('volume-affinity')) hints.push("add a node in the volume's zone, or recreate the volume where there is room");
+  if (categories.has('ports')) hints.push('drop the hostPort or free it on a node');
+  return hints.length > 0 ? hints.join('; ') : 'run kubectl describe pod for the scheduler\'s details';
+}

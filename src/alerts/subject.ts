@@ -1,0 +1,18 @@
+// How a pod is named in a message: what it is for Jenkins, then namespace/name.
+import type { PodRole } from './types.js';
+
+export interface SubjectLike {
+  role: PodRole;
+  namespace: string;
+  name?: string;
+  pod?: string;
+  agentLabel?: string;
+  instance?: string;
+}
+
+export function subject(p: SubjectLike): string {
+  const where = `${p.namespace}/${p.name ?? p.pod ?? ''}`;
+  if (p.role === 'controller') return `Jenkins controller ${where}${p.instance ? ` (instance ${p.instance})` : ''}`;
+  if (p.role === 'agent') return `agent pod ${where}${p.agentLabel ? ` (label ${p.agentLabel})` : ''}`;
+  return `pod ${where}`;
+}

@@ -1,0 +1,23 @@
+// Shared test helpers: fixture paths, replaying a fixture in memory.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Replayer } from '../../src/alerts/replay.js';
+import type { AlertRecord } from '../../src/alerts/records.js';
+
+export const FIXTURES = fileURLToPath(new URL('../fixtures/alerts/', import.meta.url));
+
+export function fixturePath(name: string): string {
+  return `${FIXTURES}${name}`;
+}
+
+export function fixtureLines(name: string): string[] {
+  return readFileSync(fixturePath(name), 'utf8').split('\n').filter((l) => l.trim().length > 0);
+}
+
+export function replayRecords(name: string): AlertRecord[] {
+  const out: AlertRecord[] = [];
+  const replayer = new Replayer({ format: 'json', write: (line) => out.push(JSON.parse(line) as AlertRecord) });
+  for (const line of fixtureLines(name)) replayer.line(line);
+  replayer.end();
+  return out;
+}
