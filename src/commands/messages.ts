@@ -30,7 +30,7 @@ export function messageForError(err: unknown): Message {
   if (err instanceof SpecError) {
     const heading = err.message.split('\n')[0]!.replace(/:$/, '');
     return errorMessage(capitalize(heading), [
-      { type: 'list', items: limit(err.issues.map((i) => `${i.path}: ${i.message}${i.value === undefined ? '' : ` (got ${short(i.value)})`}`)) },
+      { type: 'list', items: limit(err.issues.map((i) => `${i.path}: ${i.message}${i.value === undefined ? '' : ` (got ${typeof i.value === 'string' ? truncate(JSON.stringify(i.value), 120) : short(i.value)})`}`)) },
       { type: 'context', text: 'Nothing was changed. Type `help keys` for the keys deploy accepts.' },
     ]);
   }
