@@ -67,6 +67,11 @@ function toSpecIssue(issue: z.core.$ZodIssue, input: unknown): SpecIssue {
       message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}${allowed ? `; allowed: ${allowed.join(', ')}` : ''}`,
     };
   }
+  if (issue.code === 'invalid_key') {
+    // A bad map key (env var name, label key): say what a key must look like, not zod's generic wording.
+    const key = issue.path.at(-1);
+    return { path, message: `key ${JSON.stringify(String(key))}: ${issue.issues[0]?.message ?? issue.message}` };
+  }
   const value = valueAt(input, issue.path);
   if (value === undefined && issue.code === 'invalid_type') return { path, message: 'is required' };
   return { path, message: issue.message, value };
