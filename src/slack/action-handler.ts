@@ -33,7 +33,7 @@ async function onClick(
   respond: RespondFn,
   context: RetryContext,
 ): Promise<void> {
-  const { api, logger, metrics, runner } = deps;
+  const { api, logger, metrics } = deps;
   const label = decision === 'confirm' ? 'confirm' : 'cancel';
   if (isRedelivery(context)) {
     logger.warn({ action: label, user: body.user.id, retryNum: context.retryNum }, 'ignored a redelivered button click');
@@ -68,7 +68,7 @@ async function onClick(
     logger,
   });
 
-  if (!deps.clickGuard.begin(token)) {
+  if (!(await deps.clickGuard.claim(token))) {
     metrics?.commandsTotal.inc({ command: label, result: 'duplicate_click' });
     await reply.result({
       tone: 'info',
@@ -80,29 +80,37 @@ async function onClick(
   }
 
   const stopTimer = metrics?.commandDurationSeconds.startTimer({ command: label });
-  const groups = deps.userGroups ? await deps.userGroups.groupsOf(body.user.id) : undefined;
-  const caller = callerFromAction(body, groups);
-  let threw = false;
+  let refused = true;
   try {
-    if (decision === 'confirm') await runner.confirm(token, caller, reply);
-    else await runner.cancel(token, caller, reply);
-  } catch (err) {
-    threw = true;
-    logger.error({ err, action: label, user: body.user.id }, 'confirmation failed unexpectedly');
-    await reply.result(unexpectedFailure(label, err));
+    refused = await runDecision(deps, decision, token, body, reply);
+    // Anything but a refusal took the click: make sure its buttons are gone even if the runner only
+    // answered privately.
+    if (!refused && !reply.shownPublicly) await surface.show(answeredCopy(body, decision), true);
+  } finally {
+    deps.clickGuard.finish(token, !refused);
   }
-  await reply.settled();
-  // A refusal (wrong user, expired, already done) comes back as an ephemeral danger answer: leave the buttons
-  // for the right person. Anything else means the click was taken.
-  const refused = threw || (!reply.shownPublicly && reply.resultTone === 'danger');
-  if (!refused && !reply.shownPublicly) {
-    await surface.show(answeredCopy(body, decision), true);
-  }
-  deps.clickGuard.finish(token, !refused);
   stopTimer?.();
   const result = refused ? 'refused' : decision === 'confirm' ? 'confirmed' : 'cancelled';
   metrics?.commandsTotal.inc({ command: label, result });
   logger.info({ action: label, user: body.user.id, channel, result }, 'confirmation click handled');
+}
+
+/** Runs the click through the runner; true when it was refused (wrong user, expired, already done, crash). */
+async function runDecision(deps: HandlerDeps, decision: Decision, token: string, body: BlockAction<ButtonAction>, reply: SlackReply): Promise<boolean> {
+  const groups = deps.userGroups ? await deps.userGroups.groupsOf(body.user.id) : undefined;
+  const caller = callerFromAction(body, groups);
+  try {
+    if (decision === 'confirm') await deps.runner.confirm(token, caller, reply);
+    else await deps.runner.cancel(token, caller, reply);
+  } catch (err) {
+    deps.logger.error({ err, action: decision, user: body.user.id }, 'confirmation failed unexpectedly');
+    await reply.result(unexpectedFailure(decision, err));
+    await reply.settled();
+    return true;
+  }
+  await reply.settled();
+  // The runner refuses with an ephemeral danger answer: the buttons then stay for the right person.
+  return !reply.shownPublicly && reply.resultTone === 'danger';
 }
 
 /** The clicked message without its buttons, saying who answered (used when the runner posted nothing public). */
