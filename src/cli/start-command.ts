@@ -1,4 +1,117 @@
-// Placeholder: filled in by the part that owns this subcommand.
+// `start`: the Slack bot when Slack tokens are set, otherwise (or with --console) the local console, both running
+// the same commands against the target chosen like the other subcommands do (cluster, else a dry-run directory).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { fanOut, pinoAuditSink, type AuditSink } from '../commands/audit.js';
+import { signerFromEnv } from '../commands/confirmation-token.js';
+import { createCommandRunner } from '../commands/create-runner.js';
+import { loadPolicy } from '../commands/policy.js';
+import { runConsole } from '../console/run-console.js';
+import type { Target } from '../kube/target.js';
+import { createOperations } from '../operations/index.js';
+import { createLogger, type Logger } from '../ops/logger.js';
+import { selectTarget } from './cluster-commands.js';
 
-export function registerStartCommand(_program: Command): void {}
+interface StartOptions {
+  console?: boolean;
+  yes?: boolean;
+  dir?: string;
+  context?: string;
+  kubeconfig?: string;
+}
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('Start the Slack bot (when SLACK_BOT_TOKEN and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET are set), else the local console')
+    .option('--console', 'start the local console even when Slack tokens are set')
+    .option('--yes', 'console: confirm every confirmation without asking (needed to confirm with piped input)')
+    .option('--dir <dir>', 'use the dry-run directory target at <dir> instead of a cluster')
+    .option('--context <name>', 'kubeconfig context to use (default: the current context)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+    .action(async (options: StartOptions) => {
+      process.exitCode = await start(options);
+    });
+}
+
+export function hasSlackTokens(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.SLACK_BOT_TOKEN?.trim() && (env.SLACK_APP_TOKEN?.trim() || env.SLACK_SIGNING_SECRET?.trim()));
+}
+
+async function start(options: StartOptions): Promise<number> {
+  const { target, note } = selectTarget({ dir: options.dir, context: options.context, kubeconfig: options.kubeconfig });
+  if (!options.console && hasSlackTokens()) {
+    const started = await startBot(target);
+    if (started) return started;
+    process.stderr.write('note: the Slack transport is not available in this build; starting the console instead\n');
+  }
+  return startConsole(target, options, note);
+}
+
+async function startConsole(target: Target, options: StartOptions, note: string | undefined): Promise<number> {
+  // The console prints results on stdout; logs (and the audit trail) go to stderr, quiet unless LOG_LEVEL says so.
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', destination: process.stderr });
+  const runner = createCommandRunner({ operations: createOperations(target), policy: loadPolicy(), signer: signerFromEnv(), logger });
+  const lines = [`jenkins-chatops console: target ${target.description}`];
+  if (target.kind === 'directory') lines.push('This is a dry-run directory: files are written there, nothing runs on a cluster.');
+  if (note) lines.push(`note: ${note}`);
+  lines.push('Type `help` for the commands, `exit` to leave.');
+  return runConsole({
+    runner,
+    input: process.stdin,
+    output: process.stdout,
+    errorOutput: process.stderr,
+    yes: options.yes ?? false,
+    banner: lines.join('\n'),
+    historyFile: process.env.JENKINS_CHATOPS_HISTORY ?? join(homedir(), '.jenkins-chatops_history'),
+  });
+}
+
+interface SlackModule {
+  startSlackBot(options: {
+    runner: (slack: { auditSink: AuditSink }) => ReturnType<typeof createCommandRunner>;
+    logger?: Logger;
+    metrics?: unknown;
+  }): Promise<{ isReady(): boolean; stop(): Promise<void> }>;
+}
+
+/** Runs the bot until SIGTERM/SIGINT; undefined when the Slack transport is missing from this build. */
+async function startBot(target: Target): Promise<number | undefined> {
+  let slack: SlackModule;
+  try {
+    // Imported lazily: the console must work without the Slack transport (and without loading Bolt).
+    const specifier = '../slack/index.js';
+    slack = (await import(specifier)) as SlackModule;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+  const { createMetrics, startHealthServer } = await import('../ops/index.js');
+  const logger = createLogger();
+  const metrics = createMetrics({ defaultMetrics: true });
+  const operations = createOperations(target);
+  const policy = loadPolicy();
+  logger.info({ target: target.description, channels: policy.config.channels }, 'starting the Slack bot');
+  const bot = await slack.startSlackBot({
+    logger,
+    metrics,
+    runner: ({ auditSink }) => createCommandRunner({
+      operations,
+      policy,
+      signer: signerFromEnv(),
+      logger,
+      audit: fanOut([pinoAuditSink(logger), auditSink], (err) => logger.warn({ err }, 'posting an audit record failed')),
+    }),
+  });
+  const health = await startHealthServer({ registry: metrics.registry, readiness: { slack: () => bot.isReady() }, logger });
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  logger.info('stopping');
+  await bot.stop();
+  await health.close();
+  return 0;
+}

@@ -48,9 +48,28 @@ export function planItems(plan: Plan): string[] {
     if (change.action === 'unchanged') continue;
     const ref = `${change.kind}/${change.name}${change.namespace ? ` (${change.namespace})` : ''}`;
     items.push(`${change.action} ${ref}`);
-    if (change.action === 'update') for (const field of change.fields) items.push(`    ${fieldLine(field)}`);
+    if (change.action === 'update') for (const field of change.fields) items.push(...fieldLines(field));
   }
   return limit(items);
+}
+
+function fieldLines(field: FieldChange): string[] {
+  const { before, after } = field;
+  if (typeof before === 'string' && typeof after === 'string' && (before.includes('\n') || after.includes('\n'))) {
+    return [`    ${field.path}:`, ...lineDiff(before, after).map((line) => `      ${line}`)];
+  }
+  return [`    ${fieldLine(field)}`];
+}
+
+/** The lines of a document (e.g. jenkins.yaml) that went away and came in, in document order; enough to review. */
+function lineDiff(before: string, after: string, max = 12): string[] {
+  const old = before.split('\n');
+  const now = after.split('\n');
+  const oldSet = new Set(old);
+  const nowSet = new Set(now);
+  const out = [...old.filter((l) => !nowSet.has(l)).map((l) => `− ${l.trim()}`), ...now.filter((l) => !oldSet.has(l)).map((l) => `+ ${l.trim()}`)];
+  if (out.length === 0) return ['(whitespace or line order only)'];
+  return out.length <= max ? out : [...out.slice(0, max), `… ${out.length - max} more changed line(s)`];
 }
 
 function fieldLine(field: FieldChange): string {
