@@ -1,0 +1,153 @@
+// Leader election over a coordination.k8s.io Lease, like client-go's leaderelection: the holder renews every
+// retry period; the others watch the lease and take it over once it has not changed for a lease duration (judged by
+// our own clock from when we last saw it change, so clock skew between replicas does not matter).
+import { V1MicroTime } from '@kubernetes/client-node';
+import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
+import type { Clock, TimerHandle } from './clock.js';
+
+export interface LeaderOptions {
+  api: CoordinationV1Api;
+  namespace: string;
+  name: string;
+  identity: string;
+  clock: Clock;
+  leaseDurationMs?: number;
+  retryPeriodMs?: number;
+  onStartedLeading: () => void;
+  onStoppedLeading: () => void;
+  onError?: (err: unknown) => void;
+}
+
+function statusCode(err: unknown): number | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown };
+  return typeof e?.code === 'number' ? e.code : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+}
+
+export class LeaderElector {
+  private leading = false;
+  private stopped = true;
+  private timer: TimerHandle | undefined;
+  private observed: { record: string; at: number } | undefined;
+  private lastRenew = 0;
+  private lease: V1Lease | undefined;
+
+  constructor(private readonly options: LeaderOptions) {}
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  private get durationMs(): number {
+    return this.options.leaseDurationMs ?? 15_000;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.tick();
+  }
+
+  /** Stops campaigning; a leader releases the lease so another replica takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) this.options.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.leading) return;
+    this.setLeading(false);
+    const lease = this.lease;
+    if (!lease) return;
+    try {
+      await this.options.api.replaceNamespacedLease({
+        name: this.options.name,
+        namespace: this.options.namespace,
+        body: { ...lease, spec: { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: new V1MicroTime(this.options.clock.now()) } },
+      });
+    } catch (err) {
+      this.options.onError?.(err); // the lease expires on its own
+    }
+  }
+
+  /** One round: acquire or renew. Exposed for tests; normally driven by the timer. */
+  async tick(): Promise<void> {
+    try {
+      await this.tryAcquireOrRenew();
+    } catch (err) {
+      this.options.onError?.(err);
+    }
+    // A leader that could not renew for a whole lease duration must assume another replica has taken over.
+    if (this.leading && this.options.clock.now() - this.lastRenew >= this.durationMs) this.setLeading(false);
+    if (!this.stopped) {
+      this.timer = this.options.clock.setTimeout(() => {
+        this.timer = undefined;
+        void this.tick();
+      }, this.options.retryPeriodMs ?? 2_000);
+    }
+  }
+
+  private body(transitions: number, acquired: boolean, existing?: V1Lease): V1Lease {
+    const now = new V1MicroTime(this.options.clock.now());
+    return {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { ...(existing?.metadata ?? {}), name: this.options.name, namespace: this.options.namespace },
+      spec: {
+        holderIdentity: this.options.identity,
+        leaseDurationSeconds: Math.ceil(this.durationMs / 1000),
+        acquireTime: acquired ? now : existing?.spec?.acquireTime ?? now,
+        renewTime: now,
+        leaseTransitions: transitions,
+      },
+    };
+  }
+
+  private async tryAcquireOrRenew(): Promise<void> {
+    const { api, name, namespace, identity, clock } = this.options;
+    let current: V1Lease | undefined;
+    try {
+      current = await api.readNamespacedLease({ name, namespace });
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+    }
+    if (!current) {
+      try {
+        this.lease = await api.createNamespacedLease({ namespace, body: this.body(0, true) });
+        this.renewed();
+      } catch (err) {
+        if (statusCode(err) !== 409) throw err; // 409: another replica created it first
+      }
+      return;
+    }
+    const spec = current.spec ?? {};
+    const record = `${spec.holderIdentity ?? ''}|${String(spec.renewTime ?? '')}|${current.metadata?.resourceVersion ?? ''}`;
+    if (this.observed?.record !== record) this.observed = { record, at: clock.now() };
+    const holder = spec.holderIdentity;
+    const durationMs = (spec.leaseDurationSeconds ?? Math.ceil(this.durationMs / 1000)) * 1000;
+    const expired = !holder || clock.now() - this.observed.at >= durationMs;
+    if (holder !== identity && !expired) {
+      if (this.leading) this.setLeading(false);
+      return;
+    }
+    const transitions = (spec.leaseTransitions ?? 0) + (holder === identity ? 0 : 1);
+    try {
+      // replace carries the resourceVersion we read: if someone else wrote in between, we get 409 and stay a follower.
+      this.lease = await api.replaceNamespacedLease({ name, namespace, body: this.body(transitions, holder !== identity, current) });
+      this.observed = undefined;
+      this.renewed();
+    } catch (err) {
+      if (statusCode(err) !== 409) throw err;
+      if (this.leading) this.setLeading(false);
+    }
+  }
+
+  private renewed(): void {
+    this.lastRenew = this.options.clock.now();
+    this.setLeading(true);
+  }
+
+  private setLeading(value: boolean): void {
+    if (this.leading === value) return;
+    this.leading = value;
+    if (value) this.options.onStartedLeading();
+    else this.options.onStoppedLeading();
+  }
+}
