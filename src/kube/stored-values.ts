@@ -9,7 +9,8 @@ export const VALUES_KEY = 'values.yaml';
 export const specConfigMapName = (instance: string) => `${instance}-spec`;
 
 export function valuesYaml(values: Values): string {
-  return dump(values, { sortKeys: true, lineWidth: 120 });
+  // A JSON round trip gives plain objects of this realm (structuredClone's may not be, and dump refuses them).
+  return dump(JSON.parse(JSON.stringify(values)), { sortKeys: true, lineWidth: 120 });
 }
 
 export function specConfigMap(bundle: Bundle, values: Values): KubeObject {
