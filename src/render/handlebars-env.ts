@@ -70,7 +70,9 @@ export function loadTemplates(dir: string): TemplateSet {
   for (const [helper, fn] of Object.entries({ ...PRINTING_HELPERS, ...VALUE_HELPERS })) {
     env.registerHelper(helper, (...args: unknown[]) => fn(...args.slice(0, -1), args.at(-1) as HelperOptions));
   }
-  const compileOptions = { noEscape: true, strict: true, preventIndent: true } as const;
+  // Only our helpers exist: Handlebars can call them directly instead of looking them up at every use.
+  const knownHelpers = Object.fromEntries([...Object.keys(PRINTING_HELPERS), ...Object.keys(VALUE_HELPERS)].map((h) => [h, true]));
+  const compileOptions = { noEscape: true, strict: true, preventIndent: true, knownHelpers, knownHelpersOnly: true } as const;
   const partialsDir = join(dir, 'partials');
   for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort()) {
     const source = readFileSync(join(partialsDir, file), 'utf8');

@@ -2,6 +2,11 @@
 // Every value a user can influence reaches the templates through one of these functions.
 import { dump } from 'js-yaml';
 
+// JSON leaves these raw, but YAML 1.1 readers (SnakeYAML in JCasC, go-yaml in Kubernetes tools) treat NEL, LS
+// and PS as line breaks and refuse DEL/C1 controls and a BOM: escape them so every reader sees the same text.
+const YAML11_UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
+const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /**
  * A YAML scalar on one line. Strings become JSON strings, which are valid YAML 1.2 double-quoted scalars:
  * newlines, `: `, `#`, quotes, `---`, leading `*&!|>%@` are all inert inside the quotes.
@@ -13,7 +18,7 @@ export function yamlScalar(value: unknown): string {
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(value).replace(YAML11_UNSAFE, escapeChar);
   throw new TypeError(`expected a scalar, got ${Array.isArray(value) ? 'a list' : typeof value}`);
 }
 
