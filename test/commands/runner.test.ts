@@ -108,6 +108,14 @@ describe('deploy', () => {
     expect(ops.calls).toEqual([]);
   });
 
+  it('explains that controllers share nothing when a deploy asks for more than one', async () => {
+    await deployed();
+    const question = (await run('deploy ci replicas=2')).confirmation!;
+    expect(textOf(question.message)).toContain('Each controller is an independent Jenkins');
+    const other = (await run('deploy ci cap=3')).confirmation!;
+    expect(textOf(other.message)).not.toContain('independent Jenkins');
+  });
+
   it('says there is nothing to change when the settings are already live', async () => {
     await deployed();
     const reply = await run('deploy ci replicas=1');

@@ -1,7 +1,7 @@
 // delete <name> [--purge]: always asks, and says what stays.
 import type { ParsedCommand } from '../grammar.js';
 import { limit, message } from '../messages.js';
-import { notFound } from './scale.js';
+import { notFound } from './outcome.js';
 import type { Handler } from './types.js';
 
 type Delete = Extract<ParsedCommand, { name: 'delete' }>;

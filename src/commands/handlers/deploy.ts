@@ -1,5 +1,4 @@
 // deploy and diff: settings → changes over the instance's stored values → preview/deploy.
-import type { Outcome } from '../../kube/target.js';
 import type { DeployResult } from '../../operations/api.js';
 import { mergeLayers, type Values } from '../../spec/index.js';
 import { settingsToChanges } from '../changes.js';
@@ -7,6 +6,7 @@ import type { ParsedCommand } from '../grammar.js';
 import type { Setting } from '../keys.js';
 import { changedObjectCount, message, planItems } from '../messages.js';
 import type { Block, Message } from '../model.js';
+import { outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
 import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext } from './types.js';
 
@@ -41,9 +41,13 @@ export const deploy: Handler<Deploy> = async (cmd, ctx) => {
   if (preview.plan.empty) {
     return answer(message('info', `${cmd.instance} already has these settings: nothing to change`));
   }
+  const question = planMessage(cmd.instance, preview, `Apply these changes to ${cmd.instance}?`);
+  const current = mergeLayers([{ values: stored }], ctx.sources).controller as { replicas?: number } | undefined;
+  const replicas = preview.bundle.spec.controller.replicas;
+  if (replicas > 1 && replicas !== current?.replicas) question.blocks.unshift(SEVERAL_CONTROLLERS);
   return {
     kind: 'confirm',
-    message: planMessage(cmd.instance, preview, `Apply these changes to ${cmd.instance}?`),
+    message: question,
     confirmLabel: 'Deploy',
     plan: preview.plan,
     title: `Deploying ${cmd.instance}…`,
@@ -82,13 +86,4 @@ async function deployResultMessage(result: DeployResult, ctx: HandlerContext): P
   facts.push({ type: 'fields', fields });
   if (!result.applied) return message('info', `${instance}: nothing to apply`, facts);
   return outcomeMessage(instance, verb, result.outcome, facts);
-}
-
-export function outcomeMessage(instance: string, verb: string, outcome: Outcome | undefined, facts: Block[]): Message {
-  if (!outcome) return message('success', `${instance} ${verb}`, facts);
-  if (outcome.status === 'ready') return message('success', `${instance} ${verb} and ready`, [{ type: 'text', text: outcome.message }, ...facts]);
-  if (outcome.status === 'timed-out') return message('warning', `${instance} ${verb}, not ready yet`, [{ type: 'text', text: outcome.message }, ...facts]);
-  const blocks: Block[] = [{ type: 'text', text: `${outcome.reason}: ${outcome.message}` }, ...facts];
-  if (outcome.logTail?.length) blocks.push({ type: 'code', text: outcome.logTail.slice(-20).join('\n') });
-  return message('danger', `${instance} ${verb} but did not become ready`, blocks);
 }

@@ -1,7 +1,7 @@
 // The small read-only commands: casc, templates, password (shown only to the requester).
 import type { ParsedCommand } from '../grammar.js';
 import { message } from '../messages.js';
-import { notFound } from './scale.js';
+import { notFound } from './outcome.js';
 import { answer, type Handler } from './types.js';
 
 export const casc: Handler<Extract<ParsedCommand, { name: 'casc' }>> = async (cmd, ctx) => {

@@ -2,7 +2,7 @@
 import { mergeLayers } from '../../spec/index.js';
 import type { ParsedCommand } from '../grammar.js';
 import { changedObjectCount, message, planItems } from '../messages.js';
-import { outcomeMessage } from './deploy.js';
+import { notFound, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
 import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext, type Planned } from './types.js';
 
@@ -53,11 +53,7 @@ async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ct
   return {
     kind: 'confirm',
     message: message('warning', `Scale ${instance} to ${replicas} controllers?`, [
-      {
-        type: 'text',
-        text: `Each controller is an independent Jenkins: they share no jobs, builds, plugins' state or configuration made in the UI (only what JCasC sets). ` +
-          `A job created on one is not on the others. Session affinity keeps each browser on one controller, so people may see different Jenkins.`,
-      },
+      SEVERAL_CONTROLLERS,
       { type: 'list', items: planItems(preview.plan) },
       { type: 'context', text: `${changedObjectCount(preview.plan)} object(s) change. For one Jenkins that survives restarts, keep 1 controller.` },
     ]),
@@ -70,8 +66,4 @@ async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ct
 
 function runNow(title: string, execute: Execute): Planned {
   return { kind: 'run', title, execute };
-}
-
-export function notFound(instance: string): Planned {
-  return answer(message('danger', `No instance named ${instance}`, [{ type: 'context', text: `\`status\` lists the instances; \`deploy ${instance}\` creates it.` }], { ephemeral: true }));
 }
