@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { fanOut, pinoAuditSink, type AuditSink } from '../commands/audit.js';
+import type { AuditSink } from '../commands/audit.js';
 import { signerFromEnv } from '../commands/confirmation-token.js';
 import { createCommandRunner } from '../commands/create-runner.js';
 import { loadPolicy } from '../commands/policy.js';
@@ -101,7 +101,8 @@ async function startBot(target: Target): Promise<number | undefined> {
       policy,
       signer: signerFromEnv(),
       logger,
-      audit: fanOut([pinoAuditSink(logger), auditSink], (err) => logger.warn({ err }, 'posting an audit record failed')),
+      // The Slack sink logs each record (pino) and posts it to ALERT_CHANNEL.
+      audit: auditSink,
     }),
   });
   const health = await startHealthServer({ registry: metrics.registry, readiness: { slack: () => bot.isReady() }, logger });
