@@ -46,7 +46,3 @@ suite(`cluster operations against ${connection?.description ?? 'no cluster'}`, (
     expect(removed.kept).toEqual(expect.arrayContaining([`PersistentVolumeClaim/jenkins-home-${instance}-0`]));
   }, 1_200_000);
 });
-
-it('e2e suite loaded', () => {
-  expect(typeof findCluster).toBe('function');
-});
