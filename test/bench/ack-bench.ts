@@ -17,7 +17,7 @@ import type { BenchRow } from './types.js';
 const SECRET = 'bench-signing-secret-not-real';
 const TOKEN = 'xoxb-0000-bench-not-real';
 const CONCURRENCY = 100;
-const ROUNDS = 6;
+const ROUNDS = 10;
 const TARGET_RATIO = 1.2;
 
 /** A runner that behaves like a real command after the ack: several progress steps, some CPU, some waiting. */
@@ -56,7 +56,7 @@ function listen(server: Server): Promise<number> {
 }
 
 function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
   });
@@ -74,7 +74,13 @@ async function startBareBolt(): Promise<{ url: string; stop: () => Promise<void>
     await ack();
   });
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, stop: () => app.stop() };
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  return {
+    url,
+    stop: async () => {
+      await app.stop();
+    },
+  };
 }
 
 function signedCommand(text: string, responseUrl: string, n: number): { body: string; headers: Record<string, string> } {
