@@ -6,7 +6,7 @@ import { FakeApi, kubeConfig, status } from '../fixtures/kube/fake-api.js';
 import { bundleOf, cascConfigMap, claim, liveStatefulSet, namespace, paths, pod, service, statefulSet, volume } from '../fixtures/kube/bundles.js';
 
 afterEach(() => { nock.cleanAll(); });
-afterAll(() => { nock.cleanAll(); nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/); });
+afterAll(() => { nock.cleanAll(); nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/); nock.restore(); });
 
 const sleeps: number[] = [];
 function target(extra: { now?: () => number; graceMs?: number } = {}) {

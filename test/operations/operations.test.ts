@@ -11,7 +11,7 @@ import { FakeApi, kubeConfig } from '../fixtures/kube/fake-api.js';
 import { paths, pod } from '../fixtures/kube/bundles.js';
 
 afterEach(() => { nock.cleanAll(); });
-afterAll(() => { nock.cleanAll(); nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/); });
+afterAll(() => { nock.cleanAll(); nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/); nock.restore(); });
 
 const actor = { id: 'U1' };
 const dirs: string[] = [];
