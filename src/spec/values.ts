@@ -19,8 +19,12 @@ export function deepMerge(base: Values, over: Values): Values {
   return out;
 }
 
+/**
+ * A deep copy of values data (what YAML and --set produce: plain objects, lists, scalars). A JSON copy rather than
+ * structuredClone: it keeps the copies in this realm, so every consumer (js-yaml's dump among them) sees plain objects.
+ */
 export function clone<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 const SEGMENT = /^([A-Za-z_][A-Za-z0-9_-]*)((?:\[\d+\])*)$/;
