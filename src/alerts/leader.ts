@@ -30,6 +30,7 @@ export class LeaderElector {
   private observed: { record: string; at: number } | undefined;
   private lastRenew = 0;
   private lease: V1Lease | undefined;
+  private round: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LeaderOptions) {}
 
@@ -44,7 +45,12 @@ export class LeaderElector {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    void this.tick();
+    this.round = this.tick();
+  }
+
+  /** Resolves when the current acquire/renew round has finished (tests step the clock between rounds). */
+  settled(): Promise<void> {
+    return this.round;
   }
 
   /** Stops campaigning; a leader releases the lease so another replica takes over at once. */
@@ -79,7 +85,7 @@ export class LeaderElector {
     if (!this.stopped) {
       this.timer = this.options.clock.setTimeout(() => {
         this.timer = undefined;
-        void this.tick();
+        this.round = this.tick();
       }, this.options.retryPeriodMs ?? 2_000);
     }
   }
@@ -103,6 +109,7 @@ export class LeaderElector {
   private async tryAcquireOrRenew(): Promise<void> {
     const { api, name, namespace, identity, clock } = this.options;
     let current: V1Lease | undefined;
+    const readAt = clock.now();
     try {
       current = await api.readNamespacedLease({ name, namespace });
     } catch (err) {
@@ -119,7 +126,7 @@ export class LeaderElector {
     }
     const spec = current.spec ?? {};
     const record = `${spec.holderIdentity ?? ''}|${String(spec.renewTime ?? '')}|${current.metadata?.resourceVersion ?? ''}`;
-    if (this.observed?.record !== record) this.observed = { record, at: clock.now() };
+    if (this.observed?.record !== record) this.observed = { record, at: readAt };
     const holder = spec.holderIdentity;
     const durationMs = (spec.leaseDurationSeconds ?? Math.ceil(this.durationMs / 1000)) * 1000;
     const expired = !holder || clock.now() - this.observed.at >= durationMs;

@@ -25,10 +25,10 @@ export function replayRecords(name: string): AlertRecord[] {
 import type { ManualClock } from '../../src/alerts/clock.js';
 
 /** Moves the manual clock in steps, letting real I/O (nock replies) complete between them, until `done()` holds. */
-export async function runUntil(clock: ManualClock, done: () => boolean, stepMs = 250, maxSteps = 2000): Promise<void> {
+export async function runUntil(clock: ManualClock, done: () => boolean, stepMs = 250, maxSteps = 2000, settleMs = 1): Promise<void> {
   for (let i = 0; i < maxSteps && !done(); i++) {
     await clock.advance(stepMs);
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
   }
   if (!done()) throw new Error('condition not reached');
 }

@@ -1,4 +1,5 @@
-import { describe, it, expect } from '@jest/globals';
+import { afterAll, describe, it, expect } from '@jest/globals';
+import nock from 'nock';
 import { Replayer } from '../../src/alerts/replay.js';
 import { fixtureLines, replayRecords } from './helpers.js';
 
@@ -93,4 +94,9 @@ describe('replaying the seed sequences', () => {
     expect(out[0]).toMatch(/^WARNING unschedulable agent pod jenkins-agents\/maven-7k2xq-4t9vd \(label maven\): cannot be scheduled/);
     expect(result.skipped).toEqual([{ line: 1, why: 'not JSON' }, { line: 2, why: 'watch event type ERROR' }]);
   });
+});
+
+// The shared setup file activates nock in every test file; un-patch http so the next file in this worker starts clean.
+afterAll(() => {
+  nock.restore();
 });

@@ -1,4 +1,5 @@
-import { describe, it, expect } from '@jest/globals';
+import { afterAll, describe, it, expect } from '@jest/globals';
+import nock from 'nock';
 import { readFileSync } from 'node:fs';
 import { describeReasons, parseSchedulingMessage, schedulingHint } from '../../src/alerts/scheduling.js';
 import { computeHeadroom } from '../../src/alerts/headroom.js';
@@ -103,4 +104,9 @@ describe('schedulingHint', () => {
     expect(schedulingHint({ reasons: parseSchedulingMessage(msg('prefilter')).reasons, requests: {} })).toContain('create the PersistentVolume');
     expect(schedulingHint({ reasons: parseSchedulingMessage(msg('sorted-as-strings')).reasons, requests: {} })).toContain('uncordon');
   });
+});
+
+// The shared setup file activates nock in every test file; un-patch http so the next file in this worker starts clean.
+afterAll(() => {
+  nock.restore();
 });

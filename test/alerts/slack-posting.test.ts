@@ -65,12 +65,17 @@ async function counter(registry: Registry, name: string): Promise<number> {
 beforeAll(() => {
   nock.disableNetConnect();
 });
+beforeAll(() => {
+  if (!nock.isActive()) nock.activate();
+});
 afterEach(() => {
   nock.cleanAll();
 });
 afterAll(() => {
   nock.cleanAll();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+  // Un-patch http: test files that share a Jest worker each load their own nock.
+  nock.restore();
 });
 
 describe('posting the seed\'s self-healing controller to Slack', () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, it, expect } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, it, expect } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
 import { ManualClock } from '../../src/alerts/clock.js';
@@ -17,7 +17,7 @@ const ready = seq[2]!.object;
 const crashed = seq[4]!.object;
 const crashLoop = seq[6]!.object;
 
-function podList(resourceVersion: string, items: unknown[]): unknown {
+function podList(resourceVersion: string, items: unknown[]): Record<string, unknown> {
   return { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion }, items: items.map((i) => ({ ...(i as object), kind: undefined, apiVersion: undefined })) };
 }
 
@@ -42,12 +42,17 @@ function harness() {
   return { clock, notices, statuses, source, kinds };
 }
 
+beforeAll(() => {
+  if (!nock.isActive()) nock.activate();
+});
 afterEach(() => {
   nock.cleanAll();
 });
 afterAll(() => {
   nock.cleanAll();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+  // Un-patch http: test files that share a Jest worker each load their own nock.
+  nock.restore();
 });
 
 describe('watching pods', () => {
