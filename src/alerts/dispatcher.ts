@@ -2,7 +2,7 @@
 // unschedulable pods get a grace period (nodes may be scaling up); a storm of the same kind in a channel is
 // grouped into one message per window. Replay does none of this: it reports every notice as it comes.
 import { ChannelQueue } from './channel-queue.js';
-import type { Poster, QueueLogger, QueuedMessage } from './channel-queue.js';
+import type { Poster, QueueLogger } from './channel-queue.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { LogTailReader } from './crash-logs.js';
 import type { HeadroomReader } from './headroom.js';
