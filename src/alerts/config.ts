@@ -41,7 +41,8 @@ function count(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
 export function alertConfigFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: { namespaces?: string[] } = {}): AlertConfig {
   const namespaces = overrides.namespaces?.length
     ? overrides.namespaces
-    : (env.ALERT_NAMESPACES ?? env.POD_NAMESPACE ?? 'jenkins').split(',').map((n) => n.trim()).filter(Boolean);
+    // Not POD_NAMESPACE: the bot runs in its own namespace, the Jenkins instances it watches live elsewhere.
+    : (env.ALERT_NAMESPACES ?? 'jenkins').split(',').map((n) => n.trim()).filter(Boolean);
   const minSeverity = (env.ALERT_MIN_SEVERITY ?? 'info').trim();
   if (!['info', 'warning', 'critical'].includes(minSeverity)) {
     throw new AlertConfigError(`ALERT_MIN_SEVERITY="${minSeverity}" is not a severity; use info, warning or critical`);

@@ -79,7 +79,7 @@ export function registerAlertsCommand(program: Command): void {
     .option('--stdin', 'replay a watch stream read from standard input')
     .option('--format <format>', 'output of --replay/--stdin: text or json', 'text')
     .option('--watch', 'watch the cluster live (only the Lease holder posts when several replicas run)')
-    .option('-n, --namespace <namespace...>', 'namespaces to watch with --watch (default ALERT_NAMESPACES, POD_NAMESPACE, then jenkins)')
+    .option('-n, --namespace <namespace...>', 'namespaces to watch with --watch (default ALERT_NAMESPACES, else jenkins)')
     .option('--kubeconfig <file>', 'kubeconfig for --watch')
     .option('--context <name>', 'kubeconfig context for --watch')
     .action(async (options: AlertsOptions) => {

@@ -11,6 +11,8 @@ import { runConsole } from '../console/run-console.js';
 import type { Target } from '../kube/target.js';
 import { createOperations } from '../operations/index.js';
 import { createLogger, type Logger } from '../ops/logger.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { alertConfigFromEnv, startAlerter } from '../alerts/index.js';
 import { selectTarget } from './cluster-commands.js';
 
 interface StartOptions {
@@ -40,9 +42,9 @@ export function hasSlackTokens(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 async function start(options: StartOptions): Promise<number> {
-  const { target, note } = selectTarget({ dir: options.dir, context: options.context, kubeconfig: options.kubeconfig });
+  const { target, note, kubeConfig } = selectTarget({ dir: options.dir, context: options.context, kubeconfig: options.kubeconfig });
   if (!options.console && hasSlackTokens()) {
-    const started = await startBot(target);
+    const started = await startBot(target, kubeConfig);
     if (started) return started;
     process.stderr.write('note: the Slack transport is not available in this build; starting the console instead\n');
   }
@@ -77,7 +79,7 @@ interface SlackModule {
 }
 
 /** Runs the bot until SIGTERM/SIGINT; undefined when the Slack transport is missing from this build. */
-async function startBot(target: Target): Promise<number | undefined> {
+async function startBot(target: Target, kubeConfig: KubeConfig | undefined): Promise<number | undefined> {
   let slack: SlackModule;
   try {
     // Imported lazily: the console must work without the Slack transport (and without loading Bolt).
@@ -105,14 +107,24 @@ async function startBot(target: Target): Promise<number | undefined> {
       audit: auditSink,
     }),
   });
-  const health = await startHealthServer({ registry: metrics.registry, readiness: { slack: () => bot.isReady() }, logger });
+  // Pod alerts need a cluster to watch; only the replica holding the alert Lease watches and posts.
+  const alerter = kubeConfig
+    ? startAlerter({ kubeConfig, config: alertConfigFromEnv(), registry: metrics.registry, logger: logger.child({ component: 'alerts' }) })
+    : undefined;
+  if (!alerter) logger.warn('no cluster configured: pod alerts are off');
+  const health = await startHealthServer({
+    registry: metrics.registry,
+    readiness: { slack: () => bot.isReady(), ...(alerter ? { alerts: () => alerter.healthy } : {}) },
+    logger,
+  });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  // Stop taking commands and let running ones finish, hand the alert Lease over, then stop answering probes.
   logger.info('stopping');
-  await bot.stop();
+  await Promise.all([bot.stop(), alerter?.stop()]);
   await health.close();
   return 0;
 }

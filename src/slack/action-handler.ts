@@ -17,11 +17,11 @@ type Decision = 'confirm' | 'cancel';
 export function registerConfirmationActions(app: App, deps: HandlerDeps): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: CONFIRM_ACTION_ID }, async (args) => {
     await args.ack();
-    await onClick(deps, 'confirm', args.body, args.action, args.respond, args.context as RetryContext);
+    await deps.inFlight.track(onClick(deps, 'confirm', args.body, args.action, args.respond, args.context as RetryContext));
   });
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: CANCEL_ACTION_ID }, async (args) => {
     await args.ack();
-    await onClick(deps, 'cancel', args.body, args.action, args.respond, args.context as RetryContext);
+    await deps.inFlight.track(onClick(deps, 'cancel', args.body, args.action, args.respond, args.context as RetryContext));
   });
 }
 

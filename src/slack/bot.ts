@@ -13,6 +13,7 @@ import { createSlackAuditSink } from './audit.js';
 import { boltLogger } from './bolt-logger.js';
 import { CachedUserGroups } from './caller.js';
 import { ClickGuard } from './click-guard.js';
+import { InFlight } from './in-flight.js';
 import { registerSlashCommand, SLASH_COMMAND } from './command-handler.js';
 import { readSlackConfig, type SlackConfig, type SlackMode } from './config.js';
 import { DEFAULT_UPDATE_INTERVAL_MS } from './progress-message.js';
@@ -43,6 +44,8 @@ export interface SlackBotOptions {
   updateIntervalMs?: number;
   /** The slash command's name as configured in the app (default /jenkins). */
   command?: string;
+  /** On stop, how long running commands may take to finish; default 25 s (inside a 30 s termination grace). */
+  drainTimeoutMs?: number;
 }
 
 export interface SlackBot {
@@ -58,6 +61,8 @@ export interface SlackBot {
 }
 
 /** Builds the bot without connecting (tests use it to inspect a Socket Mode app without network). */
+const DEFAULT_DRAIN_TIMEOUT_MS = 25_000;
+
 export function createSlackBot(options: SlackBotOptions): SlackBot {
   const config: SlackConfig = { ...readSlackConfig(options.env), ...options.config };
   const logger = options.logger ?? createLogger();
@@ -97,6 +102,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     },
   });
   const api = new SlackApi(app.client, options.metrics, logger);
+  const inFlight = new InFlight();
   const auditSink = createSlackAuditSink({ api, channel: config.alertChannel, logger });
   const runner = typeof options.runner === 'function' ? options.runner({ auditSink }) : options.runner;
   const deps = {
@@ -104,6 +110,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     api,
     logger,
     clickGuard: new ClickGuard(),
+    inFlight,
     updateIntervalMs: options.updateIntervalMs ?? DEFAULT_UPDATE_INTERVAL_MS,
     uploadFiles: config.uploadFiles,
     ...(options.metrics ? { metrics: options.metrics } : {}),
@@ -139,7 +146,13 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       if (!started) return;
       started = false;
       ready = false;
+      // Stop taking new commands first, then let the running ones finish their messages.
       await app.stop();
+      if (inFlight.size > 0) {
+        logger.info({ running: inFlight.size }, 'waiting for running commands to finish');
+        const finished = await inFlight.drain(options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+        if (!finished) logger.warn({ running: inFlight.size }, 'stopped with commands still running');
+      }
     },
   };
 }

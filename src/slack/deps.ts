@@ -4,6 +4,7 @@ import type { Logger } from '../ops/logger.js';
 import type { BotMetrics } from '../ops/metrics.js';
 import type { UserGroupLookup } from './caller.js';
 import type { ClickGuard } from './click-guard.js';
+import type { InFlight } from './in-flight.js';
 import type { SlackApi } from './slack-api.js';
 
 export interface HandlerDeps {
@@ -13,6 +14,8 @@ export interface HandlerDeps {
   metrics?: BotMetrics;
   userGroups?: UserGroupLookup;
   clickGuard: ClickGuard;
+  /** Work still running, drained on shutdown. */
+  inFlight: InFlight;
   /** Minimum time between two edits of one progress message. */
   updateIntervalMs: number;
   uploadFiles: boolean;
