@@ -1,0 +1,209 @@
+// What must hold for ANY rendered output, however hostile the input: every document parses and passes its schema,
+// no key appears that the templates never write, and user text reaches JCasC only as escaped literals.
+import { load } from 'js-yaml';
+import { renderBundle, validateCasc, validateKubeObject, type KubeObject } from '../../src/render/index.js';
+import { kubeEnvLiteral } from '../../src/render/scalars.js';
+import { resolveSpec, type InstanceSpec, type Values } from '../../src/spec/index.js';
+import type { Loose } from '../helpers/render.js';
+
+export interface RenderedFiles {
+  casc: string;
+  manifests: Array<{ file: string; yaml: string }>;
+}
+
+/** A `${` that JCasC would interpolate: one not preceded by its escape character `^`. */
+const UNESCAPED_REFERENCE = /(^|[^^])\$\{/;
+
+/**
+ * What JCasC reads from a string in which every `${` is escaped. JCasC (SecretSourceResolver) runs two
+ * commons-text StringSubstitutor passes with escape `^`: the first keeps escapes, the second drops the `^` in
+ * front of each `${` and resumes after it. So each `^${` becomes `${` and nothing else changes, nested or not
+ * (test/helpers/render.ts's jcascInterpolate skips to the first `}` after an escape, which misreads `^${^${x}}`).
+ */
+export function jcascRead(text: string): string {
+  return text.replaceAll('^${', '${');
+}
+
+/** The only places the templates themselves write a JCasC variable (secret references, never values). */
+const TEMPLATE_REFERENCES = new Set(['jenkins.securityRealm.local.users[0].id', 'jenkins.securityRealm.local.users[0].password']);
+
+/** Every key path of a document, list items collapsed to `[]`: `jenkins.clouds[].kubernetes.templates[].name`. */
+export function keyPaths(node: unknown, prefix = '', out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) {
+    for (const item of node) keyPaths(item, `${prefix}[]`, out);
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      out.add(path);
+      keyPaths(value, path, out);
+    }
+  }
+  return out;
+}
+
+/** Every string in a document with its exact path (`a.b[2].c`). */
+function stringLeaves(node: unknown, path = '', out: Array<[string, string]> = []): Array<[string, string]> {
+  if (typeof node === 'string') out.push([path, node]);
+  else if (Array.isArray(node)) node.forEach((item, i) => stringLeaves(item, `${path}[${i}]`, out));
+  else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) stringLeaves(value, path ? `${path}.${key}` : key, out);
+  }
+  return out;
+}
+
+// Clean inputs that between them switch on every optional part of every template: the key paths they render
+// are everything the templates can write.
+const tool = {
+  name: 'tool', image: 'busybox:1.36', command: 'sleep', args: 'infinity', ttyEnabled: true,
+  resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '1Gi' } }, envVars: { TOOL: 'x' },
+};
+const richTemplate = {
+  preset: 'maven', name: 'rich', label: 'rich linux', description: 'all options', instanceCap: 3, idleMinutes: 5, podRetention: 'always',
+  activeDeadlineSeconds: 600, nodeSelector: { 'kubernetes.io/os': 'linux' }, serviceAccount: 'builder', envVars: { A: 'b' },
+  tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'ci', effect: 'NoSchedule', tolerationSeconds: 30 }, { operator: 'Exists' }],
+  containers: [tool],
+};
+const CLEAN_VALUES: Values[] = [
+  { name: 'clean' },
+  {
+    name: 'clean', namespace: 'ns',
+    controller: { url: 'https://ci.example.com/', systemMessage: 'hello', javaOpts: '-Xmx1g', sessionAffinity: true, adminSecret: 'clean-admin', replicas: 2 },
+    service: { type: 'NodePort', nodePort: 30080 },
+    persistence: { mode: 'static', hostPath: '/data/jenkins', node: 'node-1' },
+    agents: { namespace: 'agents', webSocket: true, templates: [richTemplate, { preset: 'node' }, { preset: 'jnlp' }] },
+  },
+  {
+    name: 'clean', controller: { replicas: 0 }, service: { type: 'LoadBalancer', nodePort: 30081 },
+    persistence: { mode: 'dynamic', storageClass: 'standard', accessMode: 'ReadWriteMany' },
+    agents: { containerCap: 0, templates: [{ ...richTemplate, containers: [] }] },
+  },
+];
+
+interface CleanShapes {
+  casc: Set<string>;
+  kube: Map<string, Set<string>>;
+}
+
+let clean: CleanShapes | undefined;
+
+function cleanShapes(): CleanShapes {
+  if (clean) return clean;
+  const shapes: CleanShapes = { casc: new Set(), kube: new Map() };
+  for (const values of CLEAN_VALUES) {
+    const bundle = renderBundle(resolveSpec([{ values }]));
+    keyPaths(load(bundle.casc), '', shapes.casc);
+    for (const { object } of bundle.objects) {
+      const set = shapes.kube.get(object.kind) ?? new Set<string>();
+      keyPaths(object, '', set);
+      shapes.kube.set(object.kind, set);
+    }
+  }
+  clean = shapes;
+  return shapes;
+}
+
+/** The kubelet's `$(VAR)` expansion in container env, command and args (`$$` → `$`, `$(X)` → X's value). */
+export function kubeletExpand(text: string, vars: Record<string, string>): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '$' || i + 1 >= text.length) {
+      out += text[i];
+    } else if (text[i + 1] === '$') {
+      out += '$';
+      i += 1;
+    } else if (text[i + 1] === '(') {
+      const end = text.indexOf(')', i + 2);
+      if (end < 0) {
+        out += '$(';
+        i += 1;
+      } else {
+        const name = text.slice(i + 2, end);
+        out += name in vars ? vars[name] : text.slice(i, end + 1);
+        i = end;
+      }
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+const parse = (what: string, text: string, problems: string[]): unknown => {
+  try {
+    return load(text);
+  } catch (err) {
+    problems.push(`${what} does not parse: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+};
+
+/**
+ * Every problem with rendered output, as readable lines ([] = all good). With the spec it came from, also checks
+ * that free text the user wrote reads back exactly after JCasC's interpolation.
+ */
+export function outputProblems(files: RenderedFiles, spec?: InstanceSpec): string[] {
+  const problems: string[] = [];
+  const shapes = cleanShapes();
+
+  const casc = parse('jenkins.yaml', files.casc, problems) as Loose;
+  if (casc !== undefined) {
+    for (const p of validateCasc(casc)) problems.push(`jenkins.yaml ${p.path}: ${p.message}`);
+    for (const path of keyPaths(casc)) if (!shapes.casc.has(path)) problems.push(`jenkins.yaml has a key the templates never write: ${path}`);
+    for (const [path, text] of stringLeaves(casc)) {
+      if (TEMPLATE_REFERENCES.has(path)) continue;
+      if (UNESCAPED_REFERENCE.test(text)) {
+        problems.push(`jenkins.yaml ${path} would be interpolated by JCasC: ${JSON.stringify(text.slice(0, 80))}`);
+      }
+    }
+    if (spec && casc?.jenkins) problems.push(...userTextProblems(casc, spec));
+  }
+
+  for (const { file, yaml } of files.manifests) {
+    const object = parse(file, yaml, problems) as KubeObject | undefined;
+    if (object === undefined) continue;
+    if (object === null || typeof object !== 'object' || typeof object.kind !== 'string') {
+      problems.push(`${file} is not a Kubernetes object`);
+      continue;
+    }
+    for (const p of validateKubeObject(object)) problems.push(`${file} ${p.path}: ${p.message}`);
+    const known = shapes.kube.get(object.kind);
+    if (!known) problems.push(`${file}: kind ${object.kind} is never rendered by the templates`);
+    else for (const path of keyPaths(object)) if (!known.has(path)) problems.push(`${file} has a key the templates never write: ${path}`);
+    if (object.kind === 'ConfigMap' && (object.data as Record<string, string> | undefined)?.['jenkins.yaml'] !== undefined) {
+      if ((object.data as Record<string, string>)['jenkins.yaml'] !== files.casc) problems.push(`${file} carries a different JCasC than jenkins.yaml`);
+    }
+  }
+  return problems;
+}
+
+/** Free text reads back exactly after JCasC's interpolation. */
+function userTextProblems(casc: Loose, spec: InstanceSpec): string[] {
+  const problems: string[] = [];
+  const message = spec.controller.systemMessage;
+  if (message) {
+    const seen = jcascRead(String(casc.jenkins.systemMessage));
+    if (seen !== message) problems.push(`systemMessage reads back as ${JSON.stringify(seen.slice(0, 80))}, typed ${JSON.stringify(message.slice(0, 80))}`);
+  }
+  const templates: Loose[] = casc.jenkins.clouds?.[0]?.kubernetes?.templates ?? [];
+  spec.agents.templates.forEach((template, i) => {
+    const rendered = templates[i];
+    if (!rendered) {
+      problems.push(`agents.templates[${i}] is missing from jenkins.yaml`);
+      return;
+    }
+    for (const [key, value] of Object.entries(template.envVars ?? {})) {
+      const entry = (rendered.envVars ?? []).find((e: Loose) => e.envVar?.key === key);
+      // JCasC layer only: the kubelet layer ($(VAR)) is checked by kubelet-env.test.ts.
+      const seen = entry ? jcascRead(String(entry.envVar.value)) : undefined;
+      if (seen !== kubeEnvLiteral(value)) problems.push(`agents.templates[${i}].envVars.${key} reads back as ${JSON.stringify(seen?.slice(0, 80))}`);
+    }
+    for (const container of template.containers ?? []) {
+      const r = (rendered.containers ?? []).find((c: Loose) => c.name === container.name);
+      for (const field of ['command', 'args'] as const) {
+        const typed = container[field];
+        if (typed && jcascRead(String(r?.[field])) !== typed) problems.push(`container ${container.name} ${field} does not read back literally`);
+      }
+    }
+  });
+  return problems;
+}
