@@ -26,6 +26,12 @@ function expired(lease: V1Lease, now: Date): boolean {
   return at + (spec.leaseDurationSeconds ?? 0) * 1000 < now.getTime();
 }
 
+/** Same holder and same acquire time: the lease is the one this very call wrote. */
+function isOurs(found: V1Lease, sent: V1Lease): boolean {
+  const acquired = (l: V1Lease) => new Date(l.spec?.acquireTime as unknown as string).getTime();
+  return found.spec?.holderIdentity === sent.spec?.holderIdentity && acquired(found) === acquired(sent);
+}
+
 export async function withLease<T>(client: KubeClient, instance: string, namespace: string, holder: string, options: LeaseOptions, fn: () => Promise<T>): Promise<T> {
   const name = `${instance}-lock`;
   const body = (resourceVersion?: string, transitions = 0): V1Lease => {
@@ -41,23 +47,27 @@ export async function withLease<T>(client: KubeClient, instance: string, namespa
     new BusyError(instance, lease?.spec?.holderIdentity ?? 'another operation', lease?.spec?.acquireTime ? String(lease.spec.acquireTime as unknown) : undefined);
 
   let lease: V1Lease;
+  let sent: V1Lease | undefined;
   const existing = await client.readLease(namespace, name);
   try {
     if (!existing) {
-      lease = await client.createLease(namespace, body()).catch(async (err: unknown) => {
+      lease = await client.createLease(namespace, (sent = body())).catch(async (err: unknown) => {
         if (statusCode(err) !== 404 || !options.createNamespace) throw err;
         await options.createNamespace();
-        return client.createLease(namespace, body());
+        return client.createLease(namespace, (sent = body()));
       });
     } else if (!expired(existing, options.now())) {
       throw busy(existing);
     } else {
-      lease = await client.replaceLease(namespace, body(existing.metadata?.resourceVersion, (existing.spec?.leaseTransitions ?? 0) + 1));
+      lease = await client.replaceLease(namespace, (sent = body(existing.metadata?.resourceVersion, (existing.spec?.leaseTransitions ?? 0) + 1)));
     }
   } catch (err) {
-    // 409: someone created or took the lease between our read and our write.
-    if (statusCode(err) === 409) throw busy(await client.readLease(namespace, name).catch(() => existing));
-    throw err;
+    if (statusCode(err) !== 409) throw err;
+    // 409: someone created or took the lease between our read and our write, or our own write landed and only its
+    // answer was lost (the retry then meets it): the lease holding exactly what we sent is ours.
+    const current = await client.readLease(namespace, name).catch(() => existing);
+    if (!current || !sent || !isOurs(current, sent)) throw busy(current);
+    lease = current;
   }
 
   let renewing: Promise<void> = Promise.resolve();
