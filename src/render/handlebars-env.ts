@@ -7,6 +7,17 @@ import { blockScalar, cascLiteral, yamlBlock, yamlScalar } from './scalars.js';
 
 type HelperOptions = Handlebars.HelperOptions;
 
+// Labels and selectors are printed by most templates of one render from the same context objects: dump each once.
+const blockMemo = new WeakMap<object, Map<number, string>>();
+function memoBlock(value: unknown, indent: number): string {
+  if (value === null || typeof value !== 'object') return yamlBlock(value, indent);
+  let byIndent = blockMemo.get(value);
+  if (!byIndent) blockMemo.set(value, (byIndent = new Map()));
+  let text = byIndent.get(indent);
+  if (text === undefined) byIndent.set(indent, (text = yamlBlock(value, indent)));
+  return text;
+}
+
 /** Helpers that print; each makes its output structure-safe for YAML (and JCasC where named so). */
 const PRINTING_HELPERS: Record<string, (...args: unknown[]) => string> = {
   /** A YAML scalar (strings double-quoted). */
@@ -18,7 +29,7 @@ const PRINTING_HELPERS: Record<string, (...args: unknown[]) => string> = {
   /** A literal block JCasC reads literally. */
   cascBlock: (value, indent) => blockScalar(cascLiteral(String(value)), Number(indent)),
   /** A mapping (labels, selectors) as block YAML, every line at `indent`. */
-  map: (value, indent) => yamlBlock(value, Number(indent)),
+  map: (value, indent) => memoBlock(value, Number(indent)),
   /** Any structure as block YAML at `indent`. */
   toYaml: (value, indent) => yamlBlock(value, Number(indent)),
 };
@@ -72,7 +83,7 @@ export function loadTemplates(dir: string): TemplateSet {
   }
   // Only our helpers exist: Handlebars can call them directly instead of looking them up at every use.
   const knownHelpers = Object.fromEntries([...Object.keys(PRINTING_HELPERS), ...Object.keys(VALUE_HELPERS)].map((h) => [h, true]));
-  const compileOptions = { noEscape: true, strict: true, preventIndent: true, knownHelpers, knownHelpersOnly: true } as const;
+  const compileOptions = { noEscape: true, strict: true, preventIndent: true, knownHelpers, knownHelpersOnly: true, data: false } as const;
   const partialsDir = join(dir, 'partials');
   for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort()) {
     const source = readFileSync(join(partialsDir, file), 'utf8');

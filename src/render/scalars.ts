@@ -49,9 +49,10 @@ export function blockScalar(text: string, indent: number): string {
   const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
   // An explicit indentation indicator protects content whose first line starts with a space.
   const indicator = body.startsWith(' ') ? String(indent) : '';
-  const lines = body.split('\n').map((line) => (line === '' ? '' : pad + line));
+  // Indent every non-empty line (one pass: this runs over the whole JCasC document).
+  const indented = pad + body.replace(/\n(?!\n)/g, `\n${pad}`);
   const extra = trailing > 1 ? '\n'.repeat(trailing - 1) : '';
-  return `|${indicator}${chomp}\n${lines.join('\n')}${extra}`;
+  return `|${indicator}${chomp}\n${indented}${extra}`;
 }
 
 /** Any structure as block YAML, every line indented by `indent` spaces (first line included). */

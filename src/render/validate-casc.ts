@@ -3,12 +3,14 @@
 // (attribute names as in jenkinsci/kubernetes-plugin's KubernetesCloud, PodTemplate, ContainerTemplate).
 import { z } from 'zod';
 import { formatPath } from '../spec/errors.js';
+import { isQuantity } from '../spec/quantity.js';
 import type { SchemaProblem } from './validate-kube.js';
 
 const str = z.string();
 const keyValue = z.strictObject({ envVar: z.strictObject({ key: str, value: str }) });
 const podRetention = z.enum(['never', 'onFailure', 'always', 'evicted', 'default']);
-const quantity = str.regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/);
+// The plugin hands these to a Kubernetes Quantity: the same grammar the spec accepts (500m, 1.5, 2Gi, 1e3, 1Pi).
+const quantity = str.refine(isQuantity, 'must be a Kubernetes quantity');
 
 const containerTemplate = z.strictObject({
   name: str.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),

@@ -14,6 +14,7 @@ import { boltLogger } from './bolt-logger.js';
 import { CachedUserGroups } from './caller.js';
 import { ClickGuard } from './click-guard.js';
 import { InFlight } from './in-flight.js';
+import { WorkQueue } from './work-queue.js';
 import { registerSlashCommand, SLASH_COMMAND } from './command-handler.js';
 import { readSlackConfig, type SlackConfig, type SlackMode } from './config.js';
 import { DEFAULT_UPDATE_INTERVAL_MS } from './progress-message.js';
@@ -111,6 +112,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     logger,
     clickGuard: new ClickGuard(),
     inFlight,
+    work: new WorkQueue(config.commandConcurrency),
     updateIntervalMs: options.updateIntervalMs ?? DEFAULT_UPDATE_INTERVAL_MS,
     uploadFiles: config.uploadFiles,
     ...(options.metrics ? { metrics: options.metrics } : {}),

@@ -26,7 +26,7 @@ export function registerSlashCommand(app: App, deps: HandlerDeps, name = SLASH_C
     // Let the event loop take in other deliveries (and flush this ack) before this command's work starts,
     // so a burst of commands is acknowledged first and worked on second.
     await new Promise((resolve) => setImmediate(resolve));
-    await deps.inFlight.track(runSlashCommand(deps, command, respond, label));
+    await deps.inFlight.track(deps.work.run(() => runSlashCommand(deps, command, respond, label)));
   });
 }
 

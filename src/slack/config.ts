@@ -2,6 +2,8 @@
 // receiver on /slack/events otherwise (needs SLACK_SIGNING_SECRET). Errors say which variable is missing or wrong;
 // they never echo a token.
 
+import { DEFAULT_COMMAND_CONCURRENCY } from './work-queue.js';
+
 export type SlackMode = 'socket' | 'http';
 
 export interface SlackConfig {
@@ -17,6 +19,8 @@ export interface SlackConfig {
   lookupUserGroups: boolean;
   /** Upload long output as files (needs files:write). */
   uploadFiles: boolean;
+  /** Commands worked on at once after their ack; more wait their turn. */
+  commandConcurrency: number;
 }
 
 export class SlackConfigError extends Error {
@@ -57,6 +61,7 @@ export function readSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
     ...(env.ALERT_CHANNEL?.trim() ? { alertChannel: env.ALERT_CHANNEL.trim() } : {}),
     lookupUserGroups: parseFlag('SLACK_LOOKUP_USERGROUPS', env.SLACK_LOOKUP_USERGROUPS, false),
     uploadFiles: parseFlag('SLACK_UPLOAD_FILES', env.SLACK_UPLOAD_FILES, true),
+    commandConcurrency: parseConcurrency(env.SLACK_COMMAND_CONCURRENCY),
   };
 }
 
@@ -75,4 +80,13 @@ function parseFlag(name: string, raw: string | undefined, fallback: boolean): bo
   if (['1', 'true', 'yes', 'on'].includes(value)) return true;
   if (['0', 'false', 'no', 'off'].includes(value)) return false;
   throw new SlackConfigError(`${name} "${raw}" is not a yes/no value; use true or false`);
+}
+
+function parseConcurrency(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_COMMAND_CONCURRENCY;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new SlackConfigError(`SLACK_COMMAND_CONCURRENCY="${value}" is not a whole number from 1 to 1000`);
+  }
+  return n;
 }

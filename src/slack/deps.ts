@@ -5,6 +5,7 @@ import type { BotMetrics } from '../ops/metrics.js';
 import type { UserGroupLookup } from './caller.js';
 import type { ClickGuard } from './click-guard.js';
 import type { InFlight } from './in-flight.js';
+import type { WorkQueue } from './work-queue.js';
 import type { SlackApi } from './slack-api.js';
 
 export interface HandlerDeps {
@@ -16,6 +17,8 @@ export interface HandlerDeps {
   clickGuard: ClickGuard;
   /** Work still running, drained on shutdown. */
   inFlight: InFlight;
+  /** Paces command work after the acks. */
+  work: WorkQueue;
   /** Minimum time between two edits of one progress message. */
   updateIntervalMs: number;
   uploadFiles: boolean;

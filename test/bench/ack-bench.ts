@@ -1,86 +1,39 @@
 // Ack latency: 100 concurrent, correctly signed `/jenkins` slash commands against our bot (whose runner does
-// real-ish work after the ack: progress, rendering, Web API calls) and against a bare Bolt app that only acks,
-// in the same process and run, interleaved round by round. Target: our p99 within 1.2× of the bare app's.
+// real-ish work after the ack: progress steps, Web API calls) and against a bare Bolt app that only acks, in the
+// same run, interleaved round by round. Each server runs in its own process, as in production, so the load
+// client's and the Slack stub's work do not blur the measurement. Target: our p99 within 1.2× of the bare app's.
 // The Web API is a loopback stub server, so nothing leaves the machine.
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { App, HTTPReceiver } from '@slack/bolt';
-import type { Message } from '../../src/commands/model.js';
-import type { CommandRunner } from '../../src/commands/runner.js';
-import { createLogger } from '../../src/ops/logger.js';
-import { startSlackBot } from '../../src/slack/bot.js';
-import { percentile, rssMb } from './stats.js';
+import { fileURLToPath } from 'node:url';
+import { BENCH_SECRET } from './ack-constants.js';
+import { percentile } from './stats.js';
 import type { BenchRow } from './types.js';
 
-const SECRET = 'bench-signing-secret-not-real';
-const TOKEN = 'xoxb-0000-bench-not-real';
 const CONCURRENCY = 100;
 const ROUNDS = 10;
 const TARGET_RATIO = 1.2;
+const here = dirname(fileURLToPath(import.meta.url));
 
-/** A runner that behaves like a real command after the ack: several progress steps, some CPU, some waiting. */
-const benchRunner: CommandRunner = {
-  async handle(text, _caller, reply) {
-    const fields = Array.from({ length: 10 }, (_, i) => ({ label: `key${i}`, value: `${text} value ${i}` }));
-    for (let step = 1; step <= 3; step += 1) {
-      const message: Message = { tone: 'info', title: `Step ${step} of 3`, blocks: [{ type: 'fields', fields }, { type: 'code', text: JSON.stringify(fields, null, 2) }] };
-      await reply.progress(message);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    await reply.result({ tone: 'success', title: 'Done', blocks: [{ type: 'text', text: 'all good' }] });
-  },
-  async confirm() {},
-  async cancel() {},
-};
+interface Child {
+  url: string;
+  stop: () => void;
+}
 
-/** Answers Web API calls and response_urls the way Slack does, on loopback. */
-async function startSlackStub(): Promise<{ url: string; close: () => Promise<void> }> {
-  let ts = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      ts += 1;
-      const stamp = `1700000000.${String(ts).padStart(6, '0')}`;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, channel: 'C0BENCH01', ts: stamp, message: { type: 'message', ts: stamp } }));
+/** Starts one of ack-servers.js's roles in its own process and waits for its port. */
+function spawnServer(role: string, ...args: string[]): Promise<Child> {
+  const child = spawn(process.execPath, [join(here, 'ack-servers.js'), role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const port = /READY (\d+)/.exec(out)?.[1];
+      if (port) resolve({ url: `http://127.0.0.1:${port}`, stop: () => child.kill() });
     });
+    child.on('exit', (code) => reject(new Error(`ack bench: ${role} server exited with ${code}`)));
   });
-  const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}`, close: () => close(server) };
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-async function startBareBolt(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const app = new App({
-    token: TOKEN,
-    receiver: new HTTPReceiver({ signingSecret: SECRET }),
-    botId: 'B0BENCH01',
-    botUserId: 'U0BENCH01',
-    tokenVerificationEnabled: false,
-  });
-  app.command('/jenkins', async ({ ack }) => {
-    await ack();
-  });
-  const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-  return {
-    url,
-    stop: async () => {
-      await app.stop();
-    },
-  };
 }
 
 function signedCommand(text: string, responseUrl: string, n: number): { body: string; headers: Record<string, string> } {
@@ -99,7 +52,7 @@ function signedCommand(text: string, responseUrl: string, n: number): { body: st
     trigger_id: `${n}.1.bench`,
   }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const signature = `v0=${createHmac('sha256', BENCH_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return {
     body,
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) },
@@ -121,44 +74,33 @@ async function burst(url: string, responseUrl: string, round: number): Promise<n
 }
 
 export async function runAckBench(): Promise<BenchRow[]> {
-  const stub = await startSlackStub();
-  const bot = await startSlackBot({
-    runner: benchRunner,
-    env: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: '0', SLACK_UPLOAD_FILES: 'false' },
-    host: '127.0.0.1',
-    botId: 'B0BENCH01',
-    botUserId: 'U0BENCH01',
-    slackApiUrl: `${stub.url}/api/`,
-    logger: createLogger({ level: 'silent' }),
-  });
-  const bare = await startBareBolt();
-  const botUrl = `http://127.0.0.1:${bot.port}/slack/events`;
+  const stub = await spawnServer('stub');
+  const ours = await spawnServer('ours', stub.url);
+  const bare = await spawnServer('bare');
+  const botUrl = `${ours.url}/slack/events`;
+  const bareUrl = `${bare.url}/slack/events`;
   const responseUrl = `${stub.url}/commands/T0BENCH01/1/bench`;
-  const ours: number[] = [];
+  const oursMs: number[] = [];
   const floor: number[] = [];
-  let peak = rssMb();
   try {
     // Warm-up round for both (JIT, sockets), not measured.
     await burst(botUrl, responseUrl, -1);
-    await burst(bare.url, responseUrl, -1);
+    await burst(bareUrl, responseUrl, -1);
     for (let round = 0; round < ROUNDS; round += 1) {
-      // Alternate which goes first so neither always meets a cooler or busier process.
+      // Alternate which goes first so neither always meets a cooler or busier machine.
       const order = round % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
       for (const which of order) {
-        if (which === 'ours') ours.push(...(await burst(botUrl, responseUrl, round)));
-        else floor.push(...(await burst(bare.url, responseUrl, round)));
-        peak = Math.max(peak, rssMb());
+        if (which === 'ours') oursMs.push(...(await burst(botUrl, responseUrl, round)));
+        else floor.push(...(await burst(bareUrl, responseUrl, round)));
       }
     }
-    // Let the runners' after-ack work finish before tearing down.
-    await new Promise((resolve) => setTimeout(resolve, 500));
   } finally {
-    await bot.stop();
-    await bare.stop();
-    await stub.close();
+    ours.stop();
+    bare.stop();
+    stub.stop();
   }
-  const p50 = [percentile(ours, 50), percentile(floor, 50)] as const;
-  const p99 = [percentile(ours, 99), percentile(floor, 99)] as const;
+  const p50 = [percentile(oursMs, 50), percentile(floor, 50)] as const;
+  const p99 = [percentile(oursMs, 99), percentile(floor, 99)] as const;
   const ratio99 = p99[0] / p99[1];
   return [
     {
@@ -166,7 +108,6 @@ export async function runAckBench(): Promise<BenchRow[]> {
       medianMs: p50[0],
       floorMs: p50[1],
       ratio: p50[0] / p50[1],
-      peakRssMb: peak,
       note: 'floor: bare Bolt app that only acks',
     },
     {

@@ -1,17 +1,18 @@
-// `npm run bench`: every benchmark, one table. Each row compares our code with a floor measured in the same run.
+// `npm run bench`: every benchmark, one table. Each benchmark runs in a fresh process (so peak RSS is its own),
+// and each row compares our code with a floor measured in that same run.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { runRenderBench } from './render-bench.js';
 import type { BenchRow } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Benchmarks other parts contribute: loaded when their file exists in this build. */
-const optional: Array<[file: string, exportName: string]> = [
-  ['ack-bench.js', 'runAckBench'],
-  ['alerts-bench.js', 'runAlertsBench'],
-];
+const BENCHES: Record<string, { file: string; exportName: string }> = {
+  render: { file: 'render-bench.js', exportName: 'runRenderBench' },
+  ack: { file: 'ack-bench.js', exportName: 'runAckBench' },
+  alerts: { file: 'alerts-bench.js', exportName: 'runAlertsBench' },
+};
 
 const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? '' : n.toFixed(digits));
 
@@ -25,21 +26,38 @@ function printTable(rows: BenchRow[]): void {
   for (const l of lines) console.log(line(l));
 }
 
-async function main(): Promise<void> {
-  const only = process.argv[2];
+/** In a child: run one benchmark and print its rows as JSON on the last line. */
+async function runOne(name: string): Promise<void> {
+  const bench = BENCHES[name];
+  if (!bench) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
+  const mod = (await import(join(here, bench.file))) as Record<string, () => Promise<BenchRow[]>>;
+  const rows = await mod[bench.exportName]!();
+  process.stdout.write(`\n${JSON.stringify(rows)}\n`);
+}
+
+function runAll(names: string[]): BenchRow[] {
   const rows: BenchRow[] = [];
-  if (!only || only === 'render') rows.push(...(await runRenderBench()));
-  for (const [file, exportName] of optional) {
-    if (only && !file.startsWith(only)) continue;
-    const path = join(here, file);
-    if (!existsSync(path)) {
-      rows.push({ name: file.replace('.js', ''), note: 'not built in this checkout' });
+  for (const name of names) {
+    if (!existsSync(join(here, BENCHES[name]!.file))) {
+      rows.push({ name, note: 'not built in this checkout' });
       continue;
     }
-    const mod = (await import(path)) as Record<string, () => Promise<BenchRow[]>>;
-    rows.push(...(await mod[exportName]!()));
+    process.stderr.write(`running ${name} benchmark…\n`);
+    const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', name], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 2 ** 20,
+    });
+    rows.push(...(JSON.parse(out.trim().split('\n').at(-1)!) as BenchRow[]));
   }
-  printTable(rows);
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return runOne(args[1]!);
+  const names = args.length ? args : Object.keys(BENCHES);
+  printTable(runAll(names));
 }
 
 main().then(

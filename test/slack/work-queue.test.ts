@@ -1,0 +1,46 @@
+// After a burst of acks, command work is paced: at most N commands run at once, the rest start as others finish.
+import { describe, expect, it } from '@jest/globals';
+import { WorkQueue } from '../../src/slack/work-queue.js';
+import { readSlackConfig } from '../../src/slack/config.js';
+
+const deferred = () => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+};
+
+describe('WorkQueue', () => {
+  it('runs at most `concurrency` tasks at once, in arrival order, and every task eventually', async () => {
+    const queue = new WorkQueue(2);
+    const gates = [deferred(), deferred(), deferred(), deferred()];
+    const started: number[] = [];
+    const done = gates.map((gate, i) => queue.run(async () => {
+      started.push(i);
+      await gate.promise;
+      return i;
+    }));
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1]);
+    expect(queue.queued).toBe(2);
+    gates[1]!.resolve();
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1, 2]);
+    gates[0]!.resolve();
+    gates[2]!.resolve();
+    gates[3]!.resolve();
+    expect(await Promise.all(done)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('frees the slot when a task fails', async () => {
+    const queue = new WorkQueue(1);
+    await expect(queue.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(await queue.run(async () => 'next')).toBe('next');
+  });
+
+  it('is configured by SLACK_COMMAND_CONCURRENCY, refusing nonsense', () => {
+    const env = { SLACK_BOT_TOKEN: 'xoxb-0000-test-not-real', SLACK_SIGNING_SECRET: 's' };
+    expect(readSlackConfig(env).commandConcurrency).toBe(8);
+    expect(readSlackConfig({ ...env, SLACK_COMMAND_CONCURRENCY: '3' }).commandConcurrency).toBe(3);
+    expect(() => readSlackConfig({ ...env, SLACK_COMMAND_CONCURRENCY: '0' })).toThrow(/SLACK_COMMAND_CONCURRENCY="0" is not a whole number from 1 to 1000/);
+  });
+});
