@@ -94,6 +94,8 @@ export interface SlackCall {
   method: 'chat.postMessage' | 'chat.update';
   channel: string;
   text: string;
+  /** The Block Kit blocks as sent (JSON), where details such as log tails live. */
+  blocks: string;
   ts: string;
   threadTs?: string;
 }
@@ -128,7 +130,7 @@ export function slackApi(plan: SlackFaultPlan = {}) {
         return [fault.status, fault.body, fault.headers ?? {}];
       }
       const messageTs = method === 'chat.update' ? form.ts! : `${++ts}.000100`;
-      accepted.push({ method, channel: form.channel!, text: form.text ?? '', ts: messageTs, ...(form.thread_ts ? { threadTs: form.thread_ts } : {}) });
+      accepted.push({ method, channel: form.channel!, text: form.text ?? '', blocks: form.blocks ?? '', ts: messageTs, ...(form.thread_ts ? { threadTs: form.thread_ts } : {}) });
       return [200, { ok: true, channel: form.channel, ts: messageTs, message: { text: form.text, ts: messageTs } }, { 'Content-Type': 'application/json; charset=utf-8' }];
     });
   const posts = () => accepted.filter((c) => c.method === 'chat.postMessage');
