@@ -8,9 +8,11 @@ import { startAlerter, type Alerter } from '../../src/alerts/index.js';
 import { ManualClock } from '../../src/alerts/clock.js';
 import type { AlertConfig } from '../../src/alerts/config.js';
 import { fixtureLines } from '../alerts/helpers.js';
-import { SERVER, kubeConfig } from '../fixtures/kube/fake-api.js';
+import { FakeApi, SERVER, kubeConfig, type Recorded } from '../fixtures/kube/fake-api.js';
+import { paths, pod } from '../fixtures/kube/bundles.js';
 import {
-  GONE, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE, WatchedCollection, atVersion, connectionReset, listOf, restoreNock, slackApi, total, until, watchLine,
+  GONE, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE, WatchedCollection, apiStatus, atVersion, chatRunner, clusterTarget, connectionReset, listOf,
+  restoreNock, slackApi, textOf, total, until, watchLine,
 } from './fault-helpers.js';
 
 jest.setTimeout(20_000);
@@ -68,9 +70,9 @@ describe('alert stream through watch and Slack faults', () => {
     let logReads = 0;
     nock(SERVER).persist()
       .get(/^\/api\/v1\/namespaces\/jenkins\/pods\/[^/]+\/log$/).query(true)
-      .reply((_uri, _body, cb: (err: NodeJS.ErrnoException | null, result?: [number, string, Record<string, string>]) => void) => {
-        if (logReads++ === 0) return cb(connectionReset());
-        cb(null, [200, 'Running from: /usr/share/jenkins/jenkins.war\nSEVERE: Jenkins initialisation failed\n', { 'content-type': 'text/plain' }]);
+      .reply(async () => {
+        if (logReads++ === 0) throw connectionReset();
+        return [200, 'Running from: /usr/share/jenkins/jenkins.war\nSEVERE: Jenkins initialisation failed\n', { 'content-type': 'text/plain' }];
       })
       .get('/api/v1/nodes').query(true).reply(503, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 503, message: 'the server is currently unable to handle the request' }, { 'content-type': 'application/json' })
       .get('/api/v1/pods').query(true).reply(503, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 503, message: 'the server is currently unable to handle the request' }, { 'content-type': 'application/json' });
@@ -148,5 +150,93 @@ describe('alert stream through watch and Slack faults', () => {
     expect(logReads).toBeGreaterThan(slack.posts().filter((p) => p.blocks.includes('Last lines of the previous')).length);
     expect(root('crashed').blocks).toContain('SEVERE: Jenkins initialisation failed');
     expect(slack.posts().find((p) => p.text.includes('*crash-loop*'))!.blocks).toContain('SEVERE: Jenkins initialisation failed');
+  });
+});
+
+/** The controller pod ci-0 as the kubelet reports it while Jenkins starts, is OOM-killed once, and comes back. */
+function controllerPod(state: 'creating' | 'started' | 'oom-killed' | 'ready'): Record<string, any> {
+  if (state === 'creating') return pod(0, 'creating');
+  const base = pod(0, 'ready', '2026-01-10T09:00:00Z') as Record<string, any>;
+  const container = base.status.containerStatuses[0];
+  const oom = { restartCount: 1, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: '2026-01-10T09:00:05Z', finishedAt: '2026-01-10T09:02:00Z' } }, state: { running: { startedAt: '2026-01-10T09:02:01Z' } } };
+  const notReady = [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'False' }];
+  switch (state) {
+    case 'started': return { ...base, status: { ...base.status, conditions: notReady, containerStatuses: [{ ...container, ready: false }] } };
+    case 'oom-killed': return { ...base, status: { ...base.status, conditions: notReady, containerStatuses: [{ ...container, ...oom, ready: false }] } };
+    case 'ready': return { ...base, status: { ...base.status, containerStatuses: [{ ...container, ...oom, ready: true }] } };
+  }
+}
+
+describe('a deploy and the alerts of its own controller, both through faults', () => {
+  it('the deploy ends ready and reports it; its pod\'s alerts reach Slack once each', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 10, 9, 0, 0));
+    const slack = slackApi({
+      'chat.postMessage': { '#jenkins-alerts': [SLACK_RATE_LIMITED(1), SLACK_UNAVAILABLE(503)] },
+      'chat.update': { '#jenkins-alerts': [SLACK_UNAVAILABLE(500)] },
+    });
+    // One cluster: the alerter's informers (registered first, so they answer the requests without a labelSelector)
+    // read the pods the deploy's fake API holds; the deploy's own lists and watches go to the fake API.
+    let api: FakeApi | undefined;
+    const livePods = () => [...(api?.objects ?? new Map<string, Record<string, any>>()).entries()].filter(([p]) => /^\/api\/v1\/namespaces\/jenkins\/pods\/[^/]+$/.test(p)).map(([, o]) => o);
+    const pods = new WatchedCollection('/api/v1/namespaces/jenkins/pods', {
+      items: livePods,
+      resourceVersion: () => String(Math.max(100, ...livePods().map((o) => Number(o.metadata.resourceVersion)))),
+    }, 'PodList');
+    const podEvents = new WatchedCollection('/api/v1/namespaces/jenkins/events', listOf([], '100'), 'EventList');
+    api = new FakeApi();
+    const fake = api;
+    /** The kubelet reports a new pod state: stored in the API, and sent to the watch unless it is down. */
+    const kubelet = (state: Parameters<typeof controllerPod>[0], watched = true) => {
+      const existed = fake.objects.has(paths.pod(0));
+      fake.put(paths.pod(0), controllerPod(state));
+      if (watched) pods.send(existed ? 'MODIFIED' : 'ADDED', fake.objects.get(paths.pod(0)));
+    };
+    // The StatefulSet controller creates the pod once the StatefulSet is really applied.
+    fake.hooks.set(`PATCH ${paths.sts}`, (req: Recorded) => {
+      if (req.query.dryRun !== 'All' && !fake.objects.has(paths.pod(0))) kubelet('creating');
+    });
+    fake.logs.set('/api/v1/namespaces/jenkins/pods/ci-0/log?previous', 'java.lang.OutOfMemoryError: Java heap space\n');
+    // Kubernetes faults on the deploy's side: the StatefulSet apply is throttled, then its connection reset;
+    // the first look at the controller pods fails with 500.
+    fake.fail('PATCH', paths.sts, { status: 429, body: apiStatus(429, 'TooManyRequests', 'Too many requests, please try again later.'), headers: { 'retry-after': '1' } }, { error: connectionReset() });
+    fake.fail('GET', '/api/v1/namespaces/jenkins/pods', { status: 500, body: apiStatus(500, 'InternalError', 'Internal error occurred: etcdserver: leader changed') });
+
+    const alerter = startAlerter({ kubeConfig: kubeConfig(), config: alertConfig(['jenkins']), clock, registry: new Registry() });
+    const raised = () => total(alerter.metrics.raised);
+    await until(clock, () => alerter.healthy, 'the alerter watching');
+
+    const sleeps: number[] = [];
+    let reply: Awaited<ReturnType<ReturnType<typeof chatRunner>['run']>> | undefined;
+    void chatRunner(clusterTarget(sleeps)).run('deploy ci').then((r) => { reply = r; });
+
+    await until(clock, () => fake.objects.has(paths.pod(0)), 'the controller pod created');
+    kubelet('started');
+    await until(clock, async () => (await raised()) >= 1, 'started');
+    kubelet('oom-killed');
+    await until(clock, async () => (await raised()) >= 2, 'oom-killed');
+    // Jenkins comes back while the alerter's watch is cut and its history compacted (410): only a relist sees it.
+    kubelet('ready', false);
+    pods.open(watchLine('ERROR', GONE)).end();
+    pods.streams[0]!.end();
+    await until(clock, () => reply !== undefined && slack.posts().length >= 3, 'the deploy result and the alerts');
+    await stop(alerter, clock);
+    pods.endAll();
+    podEvents.endAll();
+
+    // The deploy: retried through its faults, ended ready, and says so.
+    expect(reply!.last).toMatchObject({ tone: 'success', title: 'ci created and ready' });
+    expect(textOf(reply!.last)).toContain('ci is ready: 1/1 controller(s) answering');
+    expect(fake.changing().filter((r) => r.path === paths.sts)).toHaveLength(3);
+    expect(sleeps).toEqual([1000, 250, 125]);
+    expect(fake.objects.has(paths.lease)).toBe(false);
+    // The alerts of its controller: each once, the recovery in the OOM incident's thread, found by the relist.
+    expect(slack.timeline('#jenkins-alerts')).toEqual(['started ci-0', 'oom-killed ci-0', 'recovered ci-0 ↳ oom-killed']);
+    expect(pods.lists).toBe(2);
+    expect(pods.watches).toHaveLength(3);
+    expect(slack.failures).toHaveLength(3);
+    expect(await total(alerter.metrics.dropped)).toBe(0);
+    const oomRoot = slack.posts().find((p) => p.text.includes('*oom-killed*'))!;
+    expect(oomRoot.blocks).toContain('java.lang.OutOfMemoryError: Java heap space');
+    expect(slack.edits(oomRoot.ts).at(-1)!.text).toContain('Resolved');
   });
 });

@@ -246,15 +246,14 @@ export class WatchedCollection {
   }
 }
 
-/** A fixed answer for list requests: the items and the collection's resourceVersion. */
-export function listOf(items: unknown[], resourceVersion: string): Served {
+/** An answer for list requests (the items and the collection's resourceVersion) that a test can change. */
+export function listOf(items: unknown[], resourceVersion: string): Served & { set(items: unknown[], resourceVersion: string): void } {
   let current = { items, resourceVersion };
-  const served: Served & { set(items: unknown[], rv: string): void } = {
+  return {
     items: () => current.items,
     resourceVersion: () => current.resourceVersion,
     set(nextItems, rv) { current = { items: nextItems, resourceVersion: rv }; },
   };
-  return served;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
