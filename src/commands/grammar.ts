@@ -9,7 +9,7 @@ export type ScaleTarget =
   | { what: 'template'; template: string; instanceCap: number };
 
 export type ParsedCommand =
-  | { name: 'deploy'; instance: string; settings: Setting[]; dryRun: boolean }
+  | { name: 'deploy'; instance: string; settings: Setting[]; dryRun: boolean; force: boolean }
   | { name: 'diff'; instance: string; settings: Setting[] }
   | ({ name: 'scale'; instance: string } & ScaleTarget)
   | { name: 'status'; instance?: string }
@@ -34,12 +34,13 @@ export interface CommandHelp {
 export const COMMANDS: CommandHelp[] = [
   {
     name: 'deploy',
-    usage: 'deploy <name> [key=value …] [--preset <preset>] [--dry-run]',
+    usage: 'deploy <name> [key=value …] [--preset <preset>] [--dry-run] [--force]',
     summary: 'Create or change a Jenkins instance.',
     details: [
       'A new instance is deployed at once; a change to an existing one shows the diff and asks to confirm.',
       'Keys: see `help keys`. `--preset` (repeatable) sets the pod templates, e.g. --preset maven --preset node.',
       '`--dry-run` shows what would change and changes nothing.',
+      '`--force` takes over fields another tool (e.g. kubectl) owns, after a deploy reported the conflict.',
     ],
     examples: ['deploy ci', 'deploy ci replicas=1 service=NodePort storage=static:10Gi hostPath=/data/jenkins', 'deploy ci agent.image=registry.local/jnlp:1 agent.cpu=500m agent.memory=500Mi retention=onFailure idle=10', 'deploy ci --preset maven --dry-run'],
     mutating: true,
@@ -186,11 +187,13 @@ export function parseCommand(line: string): ParsedCommand {
 function parseDeployLike(name: 'deploy' | 'diff', args: string[]): ParsedCommand {
   let instance: string | undefined;
   let dryRun = false;
+  let force = false;
   const presets: string[] = [];
   const settingWords: string[] = [];
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
     if (arg === '--dry-run' && name === 'deploy') dryRun = true;
+    else if (arg === '--force' && name === 'deploy') force = true;
     else if (arg === '--preset' || arg.startsWith('--preset=')) {
       const value = arg === '--preset' ? args[++i] : arg.slice('--preset='.length);
       if (!value || value.startsWith('-')) throw new UsageError('--preset needs a preset name, e.g. --preset maven (see `templates`)', name);
@@ -202,7 +205,7 @@ function parseDeployLike(name: 'deploy' | 'diff', args: string[]): ParsedCommand
   }
   if (instance === undefined) throw new UsageError(`${name} needs an instance name`, name);
   const settings = [...presetSettings(presets), ...settingWords.flatMap(parseSetting)];
-  return name === 'deploy' ? { name, instance, settings, dryRun } : { name, instance, settings };
+  return name === 'deploy' ? { name, instance, settings, dryRun, force } : { name, instance, settings };
 }
 
 function parseScale(args: string[]): ParsedCommand {

@@ -70,6 +70,11 @@ export function isRetryable(err: unknown): boolean {
   return networkCode(err) !== undefined;
 }
 
+function retryAfterNote(err: unknown): string {
+  const seconds = retryAfterSeconds(err);
+  return seconds === undefined ? '' : `; it asked to wait ${seconds} s`;
+}
+
 /** Seconds the server asked us to wait (Retry-After on 429/503), if any. */
 export function retryAfterSeconds(err: unknown): number | undefined {
   if (!(err instanceof ApiException)) return undefined;
@@ -131,7 +136,7 @@ export function describeFailure(err: unknown, attempt: Attempt): KubeApiError {
     case 422:
       return new KubeApiError(`the Kubernetes API refused ${where(attempt)} as invalid (422${said})`, 422, attempt, apiMessage);
     case 429:
-      return new KubeApiError(`the Kubernetes API kept throttling requests to ${attempt.verb} ${where(attempt)} (429 Too Many Requests${said}); retry later`, 429, attempt, apiMessage);
+      return new KubeApiError(`the Kubernetes API kept throttling requests to ${attempt.verb} ${where(attempt)} (429 Too Many Requests${said}${retryAfterNote(err)}); retry later`, 429, attempt, apiMessage);
     default:
       if (status >= 500) {
         return new KubeApiError(`the Kubernetes API failed to ${attempt.verb} ${where(attempt)} (${status}${said}) and kept failing after retries; check the API server, then retry`, status, attempt, apiMessage);

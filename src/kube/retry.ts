@@ -25,7 +25,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 export function backoffDelay(policy: RetryPolicy, attempt: number, err: unknown): number {
   const after = retryAfterSeconds(err);
-  if (after !== undefined) return Math.min(after * 1000, policy.maxRetryAfterMs);
+  if (after !== undefined) return after * 1000;
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.round(ceiling * policy.random());
 }
@@ -37,6 +37,8 @@ export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, on
     } catch (err) {
       if (attempt + 1 >= policy.attempts || !isRetryable(err)) throw err;
       const delay = backoffDelay(policy, attempt, err);
+      // The server asked for a longer pause than a person should wait for an answer: report it now.
+      if (delay > policy.maxRetryAfterMs) throw err;
       onRetry?.(err, delay);
       await policy.sleep(delay);
     }

@@ -135,7 +135,8 @@ describe('parseCommand', () => {
     expect(usageOf('deploy').command).toBe('deploy');
     expect(usageOf('deploy CI').message).toMatch(/not an instance name/);
     expect(usageOf('deploy ci other').message).toMatch(/settings are written key=value/);
-    expect(usageOf('deploy ci --force').message).toBe("unknown option '--force'");
+    expect(usageOf('deploy ci --forced').message).toBe("unknown option '--forced'");
+    expect(usageOf('diff ci --force').message).toBe("unknown option '--force'");
     expect(usageOf('deploy ci --preset').message).toMatch(/--preset needs a preset name/);
     expect(usageOf('diff ci --dry-run').command).toBe('diff');
     expect(usageOf('status a b').command).toBe('status');

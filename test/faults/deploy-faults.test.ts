@@ -152,30 +152,34 @@ describe('deploy that cannot finish', () => {
     expect(api.objects.get(paths.spec)!.data['values.yaml']).not.toContain('2.479.3');
   });
 
-  // KNOWN BUG (reported, not fixed here): the conflict message comes from src/kube/errors.ts and tells every user to
-  // "Re-run with --force", but the chat grammar has no --force (only the CLI does), so a chat user is sent to an
-  // option chat refuses. `it.failing` keeps the suite green until the advice fits the transport; then make it `it`.
-  it.failing('the conflict advice given in chat is something chat accepts', async () => {
+  it('the conflict advice given in chat works in chat: --force asks, then takes the field over', async () => {
     const api = new FakeApi();
     runController(api);
     const chat = chatRunner(clusterTarget());
     await chat.run('deploy ci');
-    api.fail('PATCH', paths.sts, {
+    const conflict = {
       status: 409,
       body: apiStatus(409, 'Conflict', 'Apply failed with 1 conflict: conflict with "kubectl-set" using apps/v1: .spec.template.spec.containers[name="jenkins"].image', {
         details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-set" using apps/v1', field: '.spec.template.spec.containers[name="jenkins"].image' }] },
       }),
-    });
+    };
+    // Only unforced applies of the StatefulSet conflict; a forced one takes the field.
+    api.fail('PATCH', paths.sts, conflict, conflict);
     const advice = textOf((await chat.run('deploy ci image=jenkins/jenkins:2.479.3-lts-jdk21')).last);
-    const forced = textOf((await chat.run('deploy ci image=jenkins/jenkins:2.479.3-lts-jdk21 --force')).last);
-    // Either the advice does not mention --force, or chat understands it.
-    expect(advice.includes('--force') && /unknown option '--force'/i.test(forced)).toBe(false);
+    expect(advice).toContain('--force');
+
+    api.faults.clear();
+    const forced = await chat.run('deploy ci image=jenkins/jenkins:2.479.3-lts-jdk21 --force');
+    const confirmation = forced.confirmation;
+    expect(confirmation).toBeDefined();
+    const done = await chat.confirm(confirmation!.token);
+    expect(done.last.tone).toBe('success');
+    const stsPatches = api.requests.filter((r) => r.method === 'PATCH' && r.path === paths.sts && r.query.dryRun === undefined);
+    expect(stsPatches.at(-1)!.query.force).toBe('true');
   });
 
-  // KNOWN BUG (reported, not fixed here): RetryPolicy.maxRetryAfterMs is documented as "longer waits are reported
-  // instead of slept through", but backoffDelay() clamps and sleeps: a Retry-After of an hour keeps a chat deploy
-  // waiting 4 × 60 s before it says anything.
-  it.failing('a Retry-After longer than the bot will wait is reported at once, not slept through', async () => {
+  // A Retry-After longer than the policy's limit (60 s) is reported at once instead of keeping the user waiting.
+  it('a Retry-After longer than the bot will wait is reported at once, not slept through', async () => {
     const api = new FakeApi();
     api.fail('PATCH', paths.ns, ...Array.from({ length: 5 }, () => throttled('3600')));
     const sleeps: number[] = [];

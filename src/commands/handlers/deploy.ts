@@ -29,7 +29,7 @@ async function desired(instance: string, settings: Setting[], ctx: HandlerContex
 
 export const deploy: Handler<Deploy> = async (cmd, ctx) => {
   const { stored, changes, namespace } = await desired(cmd.instance, cmd.settings, ctx);
-  const request = { instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}) };
+  const request = { instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}), ...(cmd.force ? { force: true } : {}) };
   if (cmd.dryRun) {
     const preview = await ctx.ops.preview(request);
     return answer(planMessage(cmd.instance, preview, `Dry run: deploying ${cmd.instance} would change`));
