@@ -13,7 +13,7 @@ const prototypeKeys = () => Object.getOwnPropertyNames(Object.prototype).sort();
 const cleanPrototype = prototypeKeys();
 
 /** Why a SpecError would not help a user, or undefined when it does. */
-export function unclearIssue(issue: { path: unknown; message: unknown }): string | undefined {
+function unclearIssue(issue: { path: unknown; message: unknown }): string | undefined {
   if (typeof issue.path !== 'string' || issue.path.trim() === '') return `issue without a path: ${JSON.stringify(issue)}`;
   if (typeof issue.message !== 'string' || issue.message.trim() === '') return `issue at ${issue.path} without a message`;
   if (/\[object Object\]|^undefined$|^null$/.test(issue.message)) return `issue at ${issue.path} says ${JSON.stringify(issue.message)}`;
@@ -33,7 +33,8 @@ function outcomeOf(values: Values): Outcome {
   }
   // A spec that validates must render: a RenderError here is a generator bug, not bad input.
   const bundle = renderBundle(spec);
-  const files = { casc: bundle.casc, manifests: bundle.objects.map((o) => ({ file: o.file, yaml: o.yaml })) };
+  // The renderer parsed each object from its YAML text: check those objects rather than parse the text again.
+  const files = { casc: bundle.casc, manifests: bundle.objects.map((o) => ({ file: o.file, object: o.object })) };
   const problems = outputProblems(files, spec);
   if (bundle.instance !== spec.name || bundle.objects.length === 0) problems.push('bundle does not describe the instance');
   return { kind: 'bundle', problems };
@@ -53,6 +54,7 @@ describe('spec values → resolveSpec + renderBundle (property, seeded)', () => 
       // Inputs that once broke the generator, run first on every run.
       examples: [
         [{ name: 'ci', agents: { templates: [] } }],
+        [{ name: 'ci', agents: { templates: [{ preset: 'jnlp', resources: { requests: { cpu: '1e-3', memory: '+.5Gi' }, limits: { cpu: '1e3', memory: '1Pi' } } }] } }],
       ] as Array<[Values]>,
     };
     fc.assert(

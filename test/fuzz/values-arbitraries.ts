@@ -204,6 +204,6 @@ const tweak: fc.Arbitrary<Tweak> = fc.oneof(
 export const instanceValues: fc.Arbitrary<Values> = fc
   .oneof(
     { weight: 2, arbitrary: shapedValues(0) },
-    { weight: 3, arbitrary: shapedValues(1) },
-    { weight: 2, arbitrary: fc.tuple(shapedValues(1), fc.array(tweak, { minLength: 1, maxLength: 2 })).map(([values, tweaks]) => tweaks.reduce((acc, t) => t(acc), values)) },
+    { weight: 4, arbitrary: shapedValues(1) },
+    { weight: 3, arbitrary: fc.tuple(shapedValues(1), fc.array(tweak, { minLength: 1, maxLength: 2 })).map(([values, tweaks]) => tweaks.reduce((acc, t) => t(acc), values)) },
   );
