@@ -50,7 +50,8 @@ export class Policy {
       return { allowed: false, reason: `${command.name} is limited to the configured readers, and ${who(caller)} is not one of them` };
     }
     const instance = 'instance' in command ? command.instance : undefined;
-    const rule = instance !== undefined ? this.config.instances[instance] : undefined;
+    // Own keys only: an instance named `constructor` must not find Object.prototype.constructor as its rule.
+    const rule = instance !== undefined && Object.hasOwn(this.config.instances, instance) ? this.config.instances[instance] : undefined;
     const lists = [...(rule ? [rule] : []), ...(!rule || rule.inherit ? [this.config.deployers] : [])];
     if (lists.some((list) => matches(caller, list))) return { allowed: true };
     if (lists.every((list) => list.users.length === 0 && list.groups.length === 0)) {

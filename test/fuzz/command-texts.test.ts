@@ -93,6 +93,7 @@ describe('command texts through the command layer (property, seeded)', () => {
       // Lines that once broke a deploy, run first on every run.
       examples: [
         [{ texts: ['deploy ci agent.cpu.limit=1e308', 'deploy ci agent.memory=.5Gi'], clicks: [true, true, true] }],
+        [{ texts: ['deploy constructor --dry-run', 'deploy constructor', 'scale constructor 2'], clicks: [true, true, true] }],
       ] as Array<[Session]>,
     };
     await fc.assert(

@@ -59,8 +59,11 @@ export const badInstanceName: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('CI', 'Ci', '-ci', 'ci-', '1ci', 'ci_2', 'ci.2', 'a'.repeat(41), 'a'.repeat(40), 'ci/x', '..', 'ci\u00e9', '${x}', '*', '--purge', 'jenkins'),
   hostileText,
 );
+/** Valid instance names that are also names of JavaScript object properties. */
+export const JS_PROPERTY_NAMES = ['constructor', 'prototype', 'valueof', 'tostring', 'proto'];
 export const instanceLike: fc.Arbitrary<string> = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...INSTANCES) },
+  { weight: 1, arbitrary: fc.constantFrom(...JS_PROPERTY_NAMES) },
   { weight: 1, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,12}[a-z0-9]$/) },
   { weight: 2, arbitrary: badInstanceName },
 );

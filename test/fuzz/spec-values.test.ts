@@ -50,7 +50,7 @@ describe('spec values → resolveSpec + renderBundle (property, seeded)', () => 
   it('ends in a valid bundle or a SpecError with a path and a message for every issue', async () => {
     const counts = { bundle: 0, 'spec-error': 0 };
     const params = {
-      ...fuzzParameters<[Values]>(20261201, 6000),
+      ...fuzzParameters<[Values]>(20261201, 6500),
       // Inputs that once broke the generator, run first on every run.
       examples: [
         [{ name: 'ci', agents: { templates: [] } }],

@@ -144,7 +144,7 @@ export function shapedValues(wrong: 0 | 1): fc.Arbitrary<Values> {
 
   return fc.record(
     {
-      name: mostly(fc.constantFrom(...INSTANCES, 'clean'), 20),
+      name: mostly(fc.constantFrom(...INSTANCES, 'clean', 'constructor'), 20),
       namespace: mostly(fc.constantFrom('jenkins', 'ci', 'team-a')),
       controller: mostly(controller, 10),
       service: mostly(service, 10),
