@@ -19,7 +19,7 @@ import { createOperations } from '../../src/operations/index.js';
 import { resolveSpec } from '../../src/spec/index.js';
 import { alice, RecordingReply } from '../commands/recording-reply.js';
 import { session } from './command-arbitraries.js';
-import { fuzzParameters, fuzzTimeout } from './fuzz-config.js';
+import { fuzzParameters, fuzzTimeout, REPLAYING } from './fuzz-config.js';
 import { messageProblems } from './message-checks.js';
 import { outputProblems } from './output-checks.js';
 import { settle, watchUnhandledRejections, type RejectionWatch } from './unhandled-rejections.js';
@@ -130,6 +130,7 @@ describe('command texts through the command layer (property, seeded)', () => {
     );
     await settle();
     expect(watch.reasons).toEqual([]);
+    if (REPLAYING) return;
     // The success path must really run: at least 5% of all lines are deploys that succeeded and were checked.
     expect(counts.texts).toBeGreaterThanOrEqual(params.numRuns!);
     expect(counts.deploys / counts.texts).toBeGreaterThanOrEqual(0.05);

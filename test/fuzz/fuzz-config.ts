@@ -14,12 +14,17 @@ export const FUZZ_SCALE = positive(process.env.FUZZ_RUNS, 1);
 export function fuzzParameters<T>(seed: number, numRuns: number): Parameters<T> {
   const replaySeed = process.env.FUZZ_SEED;
   const replayPath = process.env.FUZZ_PATH;
+  const chosen = replaySeed !== undefined && replaySeed !== '' ? Number(replaySeed) : seed;
+  if (!Number.isInteger(chosen)) throw new Error(`FUZZ_SEED must be a whole number as fast-check prints it (got '${replaySeed}')`);
   return {
-    seed: replaySeed !== undefined && replaySeed !== '' ? Number(replaySeed) : seed,
+    seed: chosen,
     numRuns: Math.round(numRuns * FUZZ_SCALE),
     ...(replayPath ? { path: replayPath } : {}),
   };
 }
+
+/** Replaying one case (FUZZ_PATH): the share checks that need a full run do not apply. */
+export const REPLAYING = Boolean(process.env.FUZZ_PATH);
 
 /** Generous per-test timeout that grows with FUZZ_RUNS (a hang still fails, long runs do not). */
 export const fuzzTimeout = (baseMs: number): number => Math.round(baseMs * FUZZ_SCALE);
