@@ -25,6 +25,10 @@ describe('output checks', () => {
       casc.jenkins.clouds[0].kubernetes.templates[0].privileged = true;
     });
     expect(outputProblems(injected)).toContainEqual(expect.stringMatching(/key the templates never write: jenkins\.clouds\[\]\.kubernetes\.templates\[\]\.privileged/));
+    const podYaml = withCasc((casc) => {
+      casc.jenkins.clouds[0].kubernetes.templates[0].yaml = 'spec:\n  hostNetwork: true\n';
+    });
+    expect(outputProblems(podYaml)).toContainEqual(expect.stringMatching(/pod template's yaml has a key the templates never write: spec\.hostNetwork/));
     const sts = bundle.objects.find((o) => o.object.kind === 'StatefulSet')!;
     const tampered = { ...sts.object, metadata: { ...sts.object.metadata, labels: { ...sts.object.metadata.labels, injected: 'yes' } } };
     const problems = outputProblems({ ...files(), manifests: [{ file: sts.file, yaml: dump(tampered) }] });

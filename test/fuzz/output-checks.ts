@@ -82,17 +82,25 @@ const CLEAN_VALUES: Values[] = [
 
 interface CleanShapes {
   casc: Set<string>;
+  /** The raw pod YAML a pod template carries (tolerations travel there). */
+  podYaml: Set<string>;
   kube: Map<string, Set<string>>;
 }
+
+/** The pod YAML strings of every pod template in a JCasC document. */
+const podYamls = (casc: Loose): string[] =>
+  (casc?.jenkins?.clouds?.[0]?.kubernetes?.templates ?? []).flatMap((t: Loose) => (typeof t?.yaml === 'string' ? [t.yaml] : []));
 
 let clean: CleanShapes | undefined;
 
 function cleanShapes(): CleanShapes {
   if (clean) return clean;
-  const shapes: CleanShapes = { casc: new Set(), kube: new Map() };
+  const shapes: CleanShapes = { casc: new Set(), podYaml: new Set(), kube: new Map() };
   for (const values of CLEAN_VALUES) {
     const bundle = renderBundle(resolveSpec([{ values }]));
-    keyPaths(load(bundle.casc), '', shapes.casc);
+    const casc = load(bundle.casc);
+    keyPaths(casc, '', shapes.casc);
+    for (const yaml of podYamls(casc)) keyPaths(load(jcascRead(yaml)), '', shapes.podYaml);
     for (const { object } of bundle.objects) {
       const set = shapes.kube.get(object.kind) ?? new Set<string>();
       keyPaths(object, '', set);
@@ -150,6 +158,10 @@ export function outputProblems(files: RenderedFiles, spec?: InstanceSpec): strin
   if (casc !== undefined) {
     for (const p of validateCasc(casc)) problems.push(`jenkins.yaml ${p.path}: ${p.message}`);
     for (const path of keyPaths(casc)) if (!shapes.casc.has(path)) problems.push(`jenkins.yaml has a key the templates never write: ${path}`);
+    for (const yaml of podYamls(casc)) {
+      const pod = parse('a pod template\'s yaml', jcascRead(yaml), problems);
+      for (const path of keyPaths(pod)) if (!shapes.podYaml.has(path)) problems.push(`a pod template's yaml has a key the templates never write: ${path}`);
+    }
     for (const [path, text] of stringLeaves(casc)) {
       if (TEMPLATE_REFERENCES.has(path)) continue;
       if (UNESCAPED_REFERENCE.test(text)) {
