@@ -32,12 +32,12 @@ export function shapedValues(wrong: 0 | 1): fc.Arbitrary<Values> {
   /** Good choices, plus near misses when wrong leaves are on. */
   const pick = <T>(good: T[], nearMisses: T[]): fc.Arbitrary<unknown> => mostly(fc.constantFrom(...good, ...(wrong ? nearMisses : [])));
 
-  /** Free-text fields accept any text up to a length: hostile text is the GOOD case here. */
-  // Overlong text (10k characters) is a wrong value for every field; keep it to the wrong-leaves mode.
+  // Free-text fields accept any text up to a length: hostile text is the GOOD case for them. Overlong text
+  // (10k characters) is too long for every field, so it only comes with wrong leaves.
   const freeText = wrong ? mostly(hostileText, 8) : hostileText.filter((text) => text.length <= 1024);
   const image = mostly(fc.constantFrom('jenkins/jenkins:2.479.3-lts-jdk21', 'registry.local:5000/team/jenkins:1', 'jenkins/inbound-agent:3355.v388858a_47b_33-3-jdk21'));
   const quantity = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom<unknown>('100m', '500m', '1', '2', '0.5', '512Mi', '1Gi', '2Gi', 1, 2, 0.25) },
+    { weight: 4, arbitrary: fc.constantFrom<unknown>('100m', '500m', '1', '2', '0.5', '512Mi', '1Gi', '2Gi', 1, 2, 0.25, '1e3m', '+1', '.5Gi', '1Pi') },
     ...(wrong ? [{ weight: 2, arbitrary: fc.constantFrom<unknown>(...QUANTITIES) }, { weight: 1, arbitrary: wrongLeaf }] : []),
   );
   const resources = fc.record(
