@@ -84,8 +84,9 @@ function podTemplateContext(spec: InstanceSpec, t: PodTemplateSpec) {
     containers: (t.containers ?? []).map((c) => ({
       name: c.name,
       image: c.image,
-      command: c.command,
-      args: c.args,
+      // The plugin hands command and args to the container, where the kubelet would expand `$(VAR)`.
+      command: c.command === undefined ? undefined : kubeEnvLiteral(c.command),
+      args: c.args === undefined ? undefined : kubeEnvLiteral(c.args),
       ttyEnabled: c.ttyEnabled ?? true,
       envVars: sortedEntries(c.envVars),
       ...containerResources(c.resources),

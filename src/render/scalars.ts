@@ -27,9 +27,12 @@ export function cascLiteral(text: string): string {
   return text.replaceAll('${', '^${');
 }
 
-/** Text the kubelet will pass literally in a container's env: `$(VAR)` would be expanded, `$$(` is its escape. */
+/**
+ * Text the kubelet passes on literally in a container's env, command or args. It expands `$(VAR)` and turns `$$`
+ * into `$`, so every `$` is doubled. (Not `replaceAll('$(', '$$(')`: in a replacement string `$$` means one `$`.)
+ */
 export function kubeEnvLiteral(text: string): string {
-  return text.replaceAll('$(', '$$(');
+  return text.split('$').join('$$');
 }
 
 // Characters a literal block cannot carry verbatim (YAML c-printable excludes C0/C1 controls but tab and LF).

@@ -1,20 +1,12 @@
 // User text that becomes a container's environment (pod-template envVars via JCasC, controller javaOpts in
 // JAVA_OPTS) passes through the kubelet, which expands `$(VAR)` and turns `$$` into `$`. The process must see
 // exactly what the user typed.
-//
-// KNOWN BUG (src/render/scalars.ts, kubeEnvLiteral): `text.replaceAll('$(', '$$(')` returns its input unchanged,
-// because in a JavaScript replacement string `$$` means one `$`. So nothing is escaped: a typed `$(HOSTNAME)` or
-// `$(POD_NAME)` is expanded by the kubelet, and a typed `$$` is halved. Doubling every `$`
-// (`text.split('$').join('$$')`) fixes it; test/render/injection.test.ts computes its expectation with the same
-// no-op replaceAll and needs the same change. Until then the first test is marked `failing`: it turns red when
-// the bug is fixed, as a reminder to drop `.failing`.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { load } from 'js-yaml';
-import { render, type Loose } from '../helpers/render.js';
+import { jcascRead, kubeletExpand, render, type Loose } from '../helpers/render.js';
 import { fuzzParameters } from './fuzz-config.js';
 import { INTERPOLATION, SHELL } from './hostile.js';
-import { jcascRead, kubeletExpand } from './output-checks.js';
 
 /** What the container would have in its environment from the kubelet. */
 const POD_ENV = { POD_NAME: 'ci-0', HOSTNAME: 'node-1', HOME: '/var/jenkins_home' };
@@ -41,7 +33,7 @@ const typedExactly = (text: string) => {
 };
 
 describe('user text in container env after kubelet expansion', () => {
-  it.failing('reaches the process exactly as typed (KNOWN BUG: kubeEnvLiteral escapes nothing)', () => {
+  it('reaches the process exactly as typed (property, seeded)', () => {
     // The smallest cases: `$(HOSTNAME)` arrives as `node-1`, `a$$b` as `a$b`.
     expect(seenByProcesses('$(HOSTNAME)').agentEnv).toBe('$(HOSTNAME)');
     expect(seenByProcesses('a$$b').agentEnv).toBe('a$$b');

@@ -4,7 +4,9 @@ import { load } from 'js-yaml';
 import { renderBundle, validateCasc, validateKubeObject, type KubeObject } from '../../src/render/index.js';
 import { kubeEnvLiteral } from '../../src/render/scalars.js';
 import { resolveSpec, type InstanceSpec, type Values } from '../../src/spec/index.js';
-import type { Loose } from '../helpers/render.js';
+import { jcascRead, UNESCAPED_REFERENCE, type Loose } from '../helpers/render.js';
+
+export { jcascRead, kubeletExpand } from '../helpers/render.js';
 
 export interface RenderedFiles {
   casc: string;
@@ -13,17 +15,6 @@ export interface RenderedFiles {
 }
 
 /** A `${` that JCasC would interpolate: one not preceded by its escape character `^`. */
-const UNESCAPED_REFERENCE = /(^|[^^])\$\{/;
-
-/**
- * What JCasC reads from a string in which every `${` is escaped. JCasC (SecretSourceResolver) runs two
- * commons-text StringSubstitutor passes with escape `^`: the first keeps escapes, the second drops the `^` in
- * front of each `${` and resumes after it. So each `^${` becomes `${` and nothing else changes, nested or not
- * (test/helpers/render.ts's jcascInterpolate skips to the first `}` after an escape, which misreads `^${^${x}}`).
- */
-export function jcascRead(text: string): string {
-  return text.replaceAll('^${', '${');
-}
 
 /** The only places the templates themselves write a JCasC variable (secret references, never values). */
 const TEMPLATE_REFERENCES = new Set(['jenkins.securityRealm.local.users[0].id', 'jenkins.securityRealm.local.users[0].password']);
@@ -111,32 +102,6 @@ function cleanShapes(): CleanShapes {
   return shapes;
 }
 
-/** The kubelet's `$(VAR)` expansion in container env, command and args (`$$` → `$`, `$(X)` → X's value). */
-export function kubeletExpand(text: string, vars: Record<string, string>): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] !== '$' || i + 1 >= text.length) {
-      out += text[i];
-    } else if (text[i + 1] === '$') {
-      out += '$';
-      i += 1;
-    } else if (text[i + 1] === '(') {
-      const end = text.indexOf(')', i + 2);
-      if (end < 0) {
-        out += '$(';
-        i += 1;
-      } else {
-        const name = text.slice(i + 2, end);
-        out += name in vars ? vars[name] : text.slice(i, end + 1);
-        i = end;
-      }
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 const parse = (what: string, text: string, problems: string[]): unknown => {
   try {
     return load(text);
@@ -216,7 +181,7 @@ function userTextProblems(casc: Loose, spec: InstanceSpec): string[] {
       const r = (rendered.containers ?? []).find((c: Loose) => c.name === container.name);
       for (const field of ['command', 'args'] as const) {
         const typed = container[field];
-        if (typed && jcascRead(String(r?.[field])) !== typed) problems.push(`container ${container.name} ${field} does not read back literally`);
+        if (typed && jcascRead(String(r?.[field])) !== kubeEnvLiteral(typed)) problems.push(`container ${container.name} ${field} does not read back literally`);
       }
     }
   });

@@ -34,21 +34,45 @@ export function cloudOf(bundle: Bundle): Loose {
   return cascOf(bundle).jenkins.clouds[0].kubernetes;
 }
 
-/** What JCasC makes of a string: `^${x}` is the literal `${x}`; any other `${x}` is looked up in `vars`. */
-export function jcascInterpolate(text: string, vars: Record<string, string> = {}): string {
+/** An unescaped `${`: JCasC would interpolate it (a secret or an environment variable could leak in). */
+export const UNESCAPED_REFERENCE = /(^|[^^])\$\{/;
+
+/**
+ * What JCasC reads from a string in which every `${` is escaped. JCasC (SecretSourceResolver) runs two
+ * commons-text StringSubstitutor passes with escape `^`: each `^${` becomes `${`, nothing else changes.
+ */
+export function jcascRead(text: string): string {
+  return text.replaceAll('^${', '${');
+}
+
+/** jcascRead, after checking that JCasC would interpolate nothing in `text`. */
+export function jcascLiteral(text: string): string {
+  if (UNESCAPED_REFERENCE.test(text)) throw new Error(`JCasC would interpolate ${JSON.stringify(text)}`);
+  return jcascRead(text);
+}
+
+/** The kubelet's `$(VAR)` expansion in container env, command and args (`$$` → `$`, `$(X)` → X's value). */
+export function kubeletExpand(text: string, vars: Record<string, string>): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === '^' && text.startsWith('${', i + 1)) {
-      const end = text.indexOf('}', i + 3);
-      if (end < 0) { out += text.slice(i + 1); break; }
-      out += text.slice(i + 1, end + 1);
-      i = end;
-    } else if (text.startsWith('${', i)) {
-      const end = text.indexOf('}', i + 2);
-      if (end < 0) { out += text.slice(i); break; }
-      out += vars[text.slice(i + 2, end)] ?? '';
-      i = end;
-    } else out += text[i];
+    if (text[i] !== '$' || i + 1 >= text.length) {
+      out += text[i];
+    } else if (text[i + 1] === '$') {
+      out += '$';
+      i += 1;
+    } else if (text[i + 1] === '(') {
+      const end = text.indexOf(')', i + 2);
+      if (end < 0) {
+        out += '$(';
+        i += 1;
+      } else {
+        const name = text.slice(i + 2, end);
+        out += name in vars ? vars[name] : text.slice(i, end + 1);
+        i = end;
+      }
+    } else {
+      out += text[i];
+    }
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { load } from 'js-yaml';
 import { bundleStream } from '../../src/render/index.js';
-import { cascOf, cloudOf, jcascInterpolate, objectOf, render, type Loose } from '../helpers/render.js';
+import { cascOf, cloudOf, jcascLiteral, kubeletExpand, objectOf, render, type Loose } from '../helpers/render.js';
 
 const HOSTILE = [
   'line one\nevil: injected',
@@ -33,7 +33,10 @@ const HOSTILE = [
   'emoji 🚀 and 中文',
 ];
 
-const secrets = { ADMIN_PASSWORD: 'hunter2', 'jenkins-admin-password': 'hunter2', 'computer.name': 'agent-1' };
+/** The environment a container has when the kubelet expands `$(VAR)` references. */
+const podEnv = { POD_NAME: 'ci-0', HOSTNAME: 'node-1' };
+/** What a process in the pod sees: JCasC's reading (nothing interpolated), then the kubelet's expansion. */
+const seenByProcess = (value: string): string => kubeletExpand(jcascLiteral(value), podEnv);
 
 function renderWith(text: string) {
   return render({
@@ -54,20 +57,21 @@ describe('user text cannot change structure or be interpolated', () => {
     const bundle = renderWith(text);
     const casc = cascOf(bundle);
     // JCasC: the exact text comes back after JCasC's own interpolation, so no secret or variable leaks in.
-    expect(jcascInterpolate(casc.jenkins.systemMessage, secrets)).toBe(text);
+    expect(jcascLiteral(casc.jenkins.systemMessage)).toBe(text);
     const template = cloudOf(bundle).templates[0];
-    expect(jcascInterpolate(template.envVars[0].envVar.value, secrets)).toBe(text.replaceAll('$(', '$$('));
+    expect(seenByProcess(template.envVars[0].envVar.value)).toBe(text);
     const tool = template.containers.find((c: Loose) => c.name === 'maven');
-    expect(jcascInterpolate(tool.command, secrets)).toBe(text);
-    expect(jcascInterpolate(tool.args, secrets)).toBe(text);
+    expect(seenByProcess(tool.command)).toBe(text);
+    expect(seenByProcess(tool.args)).toBe(text);
     // No key appeared that we did not write.
     expect(Object.keys(casc)).toEqual(['jenkins', 'unclassified']);
     expect(Object.keys(casc.jenkins)).toEqual(['systemMessage', 'numExecutors', 'mode', 'slaveAgentPort', 'securityRealm', 'authorizationStrategy', 'clouds']);
-    // Kubernetes: JAVA_OPTS carries the text literally (kubelet `$(` escaped), and the stream has exactly our objects.
+    // Kubernetes: the JVM sees the text exactly (after the kubelet's expansion), and the stream has exactly our objects.
     const sts: Loose = objectOf(bundle, 'StatefulSet');
-    const javaOpts = sts.spec.template.spec.containers[0].env.find((e: Loose) => e.name === 'JAVA_OPTS').value;
-    // javaOpts is trimmed (surrounding blanks mean nothing to the JVM).
-    expect(javaOpts.endsWith(`-Dx=${text.replaceAll('$(', '$$(')}`.trim())).toBe(true);
+    const javaOpts = kubeletExpand(sts.spec.template.spec.containers[0].env.find((e: Loose) => e.name === 'JAVA_OPTS').value, podEnv);
+    // Our own reference is expanded as intended; javaOpts is trimmed (surrounding blanks mean nothing to the JVM).
+    expect(javaOpts).toContain('-Dcasc.reload.token=ci-0');
+    expect(javaOpts.endsWith(`-Dx=${text}`.trim())).toBe(true);
     const docs = bundleStream(bundle).split(/^---$/m).slice(1).map((d) => load(d) as Loose);
     expect(docs.map((d) => d.kind)).toEqual(bundle.objects.map((o) => o.object.kind));
   });
@@ -77,6 +81,7 @@ describe('user text cannot change structure or be interpolated', () => {
     const users = cascOf(bundle).jenkins.securityRealm.local.users;
     expect(users).toEqual([{ id: '${jenkins-admin-user}', password: '${jenkins-admin-password}' }]);
     expect(cascOf(bundle).jenkins.systemMessage).toBe('^${jenkins-admin-password}');
+    expect(() => jcascLiteral(users[0].password)).toThrow(/JCasC would interpolate/);
   });
 
   it('holds for arbitrary text (property, seeded)', () => {
@@ -86,8 +91,8 @@ describe('user text cannot change structure or be interpolated', () => {
         const casc = cascOf(bundle);
         // An empty system message means none.
         if (text === '') expect(casc.jenkins.systemMessage).toBeUndefined();
-        else expect(jcascInterpolate(casc.jenkins.systemMessage, secrets)).toBe(text);
-        expect(jcascInterpolate(cloudOf(bundle).templates[0].envVars[0].envVar.value, secrets)).toBe(text.replaceAll('$(', '$$('));
+        else expect(jcascLiteral(casc.jenkins.systemMessage)).toBe(text);
+        expect(seenByProcess(cloudOf(bundle).templates[0].envVars[0].envVar.value)).toBe(text);
         expect((objectOf(bundle, "ConfigMap") as Loose).data["jenkins.yaml"]).toBe(bundle.casc);
       }),
       { seed: 20261125, numRuns: 300 },
