@@ -55,6 +55,7 @@ async function onClick(
     fallback: responseUrl,
     fallbackReplacesOriginal: true,
     minIntervalMs: deps.updateIntervalMs,
+    beforeSend: () => deps.work.whenQuiet(),
     logger,
   });
   const reply = new SlackReply({

@@ -13,6 +13,8 @@ const TO_PINO: Record<LogLevel, string> = {
 export function boltLogger(logger: Logger): BoltLogger {
   let log = logger.child({ component: 'bolt' });
   const write = (level: 'debug' | 'info' | 'warn' | 'error', parts: unknown[]): void => {
+    // Bolt logs at debug on every request: build the line only when it will be written.
+    if (!log.isLevelEnabled(level)) return;
     const errors = parts.filter((part): part is Error => part instanceof Error);
     const text = parts.map((part) => (part instanceof Error ? part.message : typeof part === 'string' ? part : safeJson(part))).join(' ');
     if (errors.length > 0) log[level]({ err: errors[0] }, text);

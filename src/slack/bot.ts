@@ -112,7 +112,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     logger,
     clickGuard: new ClickGuard(),
     inFlight,
-    work: new WorkQueue(config.commandConcurrency),
+    work: new WorkQueue({ concurrency: config.commandConcurrency }),
     updateIntervalMs: options.updateIntervalMs ?? DEFAULT_UPDATE_INTERVAL_MS,
     uploadFiles: config.uploadFiles,
     ...(options.metrics ? { metrics: options.metrics } : {}),

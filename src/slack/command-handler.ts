@@ -16,6 +16,7 @@ export const SLASH_COMMAND = '/jenkins';
 export function registerSlashCommand(app: App, deps: HandlerDeps, name = SLASH_COMMAND): void {
   app.command(name, async ({ ack, command, respond, context }) => {
     // Slack gives 3 seconds; acknowledge before anything else so the user never sees a timeout.
+    deps.work.arrived();
     await ack();
     const label = commandLabel(command.text);
     if (isRedelivery(context as RetryContext)) {
@@ -23,9 +24,7 @@ export function registerSlashCommand(app: App, deps: HandlerDeps, name = SLASH_C
       deps.metrics?.commandsTotal.inc({ command: label, result: 'ignored_retry' });
       return;
     }
-    // Let the event loop take in other deliveries (and flush this ack) before this command's work starts,
-    // so a burst of commands is acknowledged first and worked on second.
-    await new Promise((resolve) => setImmediate(resolve));
+    // The work queue lets a burst of deliveries be acknowledged first and worked on second.
     await deps.inFlight.track(deps.work.run(() => runSlashCommand(deps, command, respond, label)));
   });
 }
@@ -41,6 +40,7 @@ async function runSlashCommand(deps: HandlerDeps, command: SlashCommand, respond
     channel: command.channel_id,
     fallback: responseUrl,
     minIntervalMs: deps.updateIntervalMs,
+    beforeSend: () => deps.work.whenQuiet(),
     logger,
   });
   const reply = new SlackReply({

@@ -22,6 +22,8 @@ export interface ProgressMessageOptions {
   /** Consecutive 429 answers tolerated before an update is dropped. */
   maxRateLimitRetries?: number;
   logger?: Logger;
+  /** Awaited before each Slack call: lets acknowledgements of incoming commands go first. */
+  beforeSend?: () => Promise<void>;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -79,6 +81,7 @@ export class ProgressMessage {
       while (this.pending) {
         const wait = this.nextAllowedAt - this.now();
         if (wait > 0) await this.sleep(wait);
+        await this.options.beforeSend?.();
         const item = this.pending;
         if (!item) break;
         this.pending = undefined;

@@ -13,7 +13,9 @@ import { percentile } from './stats.js';
 import type { BenchRow } from './types.js';
 
 const CONCURRENCY = 100;
-const ROUNDS = 10;
+const ROUNDS = 30;
+/** Pause after each burst, the same for both sides, so one burst's after-ack work does not spill into the next. */
+const SETTLE_MS = 400;
 const TARGET_RATIO = 1.2;
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -92,6 +94,8 @@ export async function runAckBench(): Promise<BenchRow[]> {
       for (const which of order) {
         if (which === 'ours') oursMs.push(...(await burst(botUrl, responseUrl, round)));
         else floor.push(...(await burst(bareUrl, responseUrl, round)));
+        // Each burst meets a settled machine: the previous burst's commands have finished their work.
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       }
     }
   } finally {

@@ -11,7 +11,7 @@ const deferred = () => {
 
 describe('WorkQueue', () => {
   it('runs at most `concurrency` tasks at once, in arrival order, and every task eventually', async () => {
-    const queue = new WorkQueue(2);
+    const queue = new WorkQueue({ concurrency: 2, quietMs: 0 });
     const gates = [deferred(), deferred(), deferred(), deferred()];
     const started: number[] = [];
     const done = gates.map((gate, i) => queue.run(async () => {
@@ -32,9 +32,22 @@ describe('WorkQueue', () => {
   });
 
   it('frees the slot when a task fails', async () => {
-    const queue = new WorkQueue(1);
+    const queue = new WorkQueue({ concurrency: 1, quietMs: 0 });
     await expect(queue.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
     expect(await queue.run(async () => 'next')).toBe('next');
+  });
+
+  it('starts work only once deliveries paused for quietMs, and never later than maxDeferMs', async () => {
+    let clock = 0;
+    const slept: number[] = [];
+    const queue = new WorkQueue({ quietMs: 10, maxDeferMs: 25, now: () => clock, sleep: async (ms) => { slept.push(ms); clock += ms; if (clock < 30) queue.arrived(); } });
+    queue.arrived();
+    let ran = false;
+    await queue.run(async () => { ran = true; });
+    expect(ran).toBe(true);
+    // Deliveries kept coming every 10 ms: the work waited for a pause until the cap at t=25.
+    expect(slept).toEqual([10, 10, 5]);
+    expect(clock).toBe(25);
   });
 
   it('is configured by SLACK_COMMAND_CONCURRENCY, refusing nonsense', () => {
