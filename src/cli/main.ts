@@ -38,6 +38,11 @@ export async function main(argv: string[]): Promise<number> {
 // Run only when executed (bin link, `node dist/src/cli/main.js`), not when imported by tests.
 const entry = process.argv[1] ? realpathSync(process.argv[1]) : '';
 if (entry === fileURLToPath(import.meta.url)) {
+  // `jenkins-chatops render | head`: a reader that stops early is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
