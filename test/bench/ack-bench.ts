@@ -1,6 +1,6 @@
 // Ack latency: 100 concurrent, correctly signed `/jenkins` slash commands against our bot (whose runner does
-// real-ish work after the ack: progress steps, Web API calls) and against a bare Bolt app that only acks, in the
-// same run, interleaved round by round. Each server runs in its own process, as in production, so the load
+// a status command's work after the ack: a Block Kit message posted through the Web API) and against a bare Bolt
+// app that only acks, in the same run, interleaved round by round. Each server runs in its own process, as in production, so the load
 // client's and the Slack stub's work do not blur the measurement. Target: our p99 within 1.2× of the bare app's.
 // The Web API is a loopback stub server, so nothing leaves the machine.
 import { spawn } from 'node:child_process';
@@ -14,14 +14,26 @@ import type { BenchRow } from './types.js';
 
 const CONCURRENCY = 100;
 const ROUNDS = 30;
-/** Pause after each burst, the same for both sides, so one burst's after-ack work does not spill into the next. */
-const SETTLE_MS = 400;
+/** Pause after each burst, the same for both sides. */
+const SETTLE_MS = 50;
+/** Longest wait for our bot to finish a burst's commands. */
+const DRAIN_TIMEOUT_MS = 60_000;
+
+async function drained(server: Child, expected: number): Promise<void> {
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  while (server.finished() < expected) {
+    if (Date.now() > deadline) throw new Error(`ack bench: our bot finished ${server.finished()} of ${expected} commands in ${DRAIN_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 const TARGET_RATIO = 1.2;
 const here = dirname(fileURLToPath(import.meta.url));
 
 interface Child {
   url: string;
   stop: () => void;
+  /** Commands the server reported finished (`FINISHED n` lines; only our bot reports them). */
+  finished: () => number;
 }
 
 /** Starts one of ack-servers.js's roles in its own process and waits for its port. */
@@ -29,10 +41,21 @@ function spawnServer(role: string, ...args: string[]): Promise<Child> {
   const child = spawn(process.execPath, [join(here, 'ack-servers.js'), role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
+    let finished = 0;
+    let ready = false;
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const port = /READY (\d+)/.exec(out)?.[1];
-      if (port) resolve({ url: `http://127.0.0.1:${port}`, stop: () => child.kill() });
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        const done = /^FINISHED (\d+)$/.exec(line)?.[1];
+        if (done) finished = Number(done);
+        const port = /^READY (\d+)$/.exec(line)?.[1];
+        if (port && !ready) {
+          ready = true;
+          resolve({ url: `http://127.0.0.1:${port}`, stop: () => child.kill(), finished: () => finished });
+        }
+      }
     });
     child.on('exit', (code) => reject(new Error(`ack bench: ${role} server exited with ${code}`)));
   });
@@ -87,14 +110,18 @@ export async function runAckBench(): Promise<BenchRow[]> {
   try {
     // Warm-up round for both (JIT, sockets), not measured.
     await burst(botUrl, responseUrl, -1);
+    await drained(ours, CONCURRENCY);
     await burst(bareUrl, responseUrl, -1);
     for (let round = 0; round < ROUNDS; round += 1) {
       // Alternate which goes first so neither always meets a cooler or busier machine.
       const order = round % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
       for (const which of order) {
-        if (which === 'ours') oursMs.push(...(await burst(botUrl, responseUrl, round)));
-        else floor.push(...(await burst(bareUrl, responseUrl, round)));
-        // Each burst meets a settled machine: the previous burst's commands have finished their work.
+        if (which === 'ours') {
+          oursMs.push(...(await burst(botUrl, responseUrl, round)));
+          // Each burst meets a bot that finished the previous burst's commands (their work is not the
+          // next burst's background noise).
+          await drained(ours, CONCURRENCY * (round + 2));
+        } else floor.push(...(await burst(bareUrl, responseUrl, round)));
         await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       }
     }

@@ -12,20 +12,35 @@ import { BENCH_SECRET } from './ack-constants.js';
 
 const TOKEN = 'xoxb-0000-bench-not-real';
 
-/** A runner that behaves like a real command after the ack: several progress steps, some CPU, some waiting. */
+/**
+ * A runner that behaves like `/jenkins status` after the ack: it builds a message with fields and a code block
+ * (Block Kit rendering, mrkdwn escaping) and posts it through the Web API client.
+ */
 const benchRunner: CommandRunner = {
   async handle(text, _caller, reply) {
     const fields = Array.from({ length: 10 }, (_, i) => ({ label: `key${i}`, value: `${text} value ${i}` }));
-    for (let step = 1; step <= 3; step += 1) {
-      const message: Message = { tone: 'info', title: `Step ${step} of 3`, blocks: [{ type: 'fields', fields }, { type: 'code', text: JSON.stringify(fields, null, 2) }] };
-      await reply.progress(message);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    await reply.result({ tone: 'success', title: 'Done', blocks: [{ type: 'text', text: 'all good' }] });
+    const message: Message = { tone: 'success', title: 'Status', blocks: [{ type: 'fields', fields }, { type: 'code', text: JSON.stringify(fields, null, 2) }] };
+    await reply.result(message);
   },
   async confirm() {},
   async cancel() {},
 };
+
+/** Reports every finished command on stdout (`FINISHED n`), so the client can wait for a drained bot. */
+function countingFinished(runner: CommandRunner): CommandRunner {
+  let finished = 0;
+  return {
+    ...runner,
+    async handle(text, caller, reply) {
+      try {
+        await runner.handle(text, caller, reply);
+      } finally {
+        finished += 1;
+        process.stdout.write(`FINISHED ${finished}\n`);
+      }
+    },
+  };
+}
 
 /** Answers Web API calls and response_urls the way Slack does. */
 function startStub(): Promise<number> {
@@ -44,7 +59,7 @@ function startStub(): Promise<number> {
 
 async function startOurs(stubUrl: string): Promise<number> {
   const bot = await startSlackBot({
-    runner: process.env.ACK_BENCH_NOOP ? { handle: async () => {}, confirm: async () => {}, cancel: async () => {} } : benchRunner,
+    runner: countingFinished(process.env.ACK_BENCH_NOOP ? { handle: async () => {}, confirm: async () => {}, cancel: async () => {} } : benchRunner),
     env: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: BENCH_SECRET, SLACK_PORT: '0', SLACK_UPLOAD_FILES: 'false', ...(process.env.SLACK_COMMAND_CONCURRENCY ? { SLACK_COMMAND_CONCURRENCY: process.env.SLACK_COMMAND_CONCURRENCY } : {}) },
     host: '127.0.0.1',
     botId: 'B0BENCH01',
