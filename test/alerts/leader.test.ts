@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, it, expect } from '@jest/globals';
+import { afterEach, describe, it, expect } from '@jest/globals';
 import nock from 'nock';
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import { ManualClock } from '../../src/alerts/clock.js';
@@ -50,9 +50,6 @@ function replica(identity: string, clock: ManualClock, log: string[]) {
   });
 }
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-});
 /** Steps the manual clock, letting every replica finish its lease round before time moves on. */
 async function stepUntil(clock: ManualClock, replicas: LeaderElector[], done: () => boolean, stepMs = 500, maxSteps = 400): Promise<void> {
   for (let i = 0; i < maxSteps && !done(); i++) {
@@ -65,12 +62,7 @@ async function stepUntil(clock: ManualClock, replicas: LeaderElector[], done: ()
 afterEach(() => {
   nock.cleanAll();
 });
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
-  // Un-patch http: test files that share a Jest worker each load their own nock.
-  nock.restore();
-});
+// nock is activated, limited to loopback and restored per file by test/setup/no-network.ts.
 
 describe('Lease leader election', () => {
   it('lets one replica lead; another takes over within the lease duration after the leader dies', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, it, expect } from '@jest/globals';
+import { afterEach, describe, it, expect } from '@jest/globals';
 import nock from 'nock';
 import { Registry } from 'prom-client';
 import { ManualClock } from '../../src/alerts/clock.js';
@@ -62,21 +62,10 @@ async function counter(registry: Registry, name: string): Promise<number> {
   return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-});
 afterEach(() => {
   nock.cleanAll();
 });
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
-  // Un-patch http: test files that share a Jest worker each load their own nock.
-  nock.restore();
-});
+// nock is activated, limited to loopback and restored per file by test/setup/no-network.ts.
 
 describe('posting the seed\'s self-healing controller to Slack', () => {
   it('posts one incident message, threads the crash loop and the recovery, and keeps the root current', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, it, expect } from '@jest/globals';
+import { afterEach, describe, it, expect } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
 import { ManualClock } from '../../src/alerts/clock.js';
@@ -42,18 +42,10 @@ function harness() {
   return { clock, notices, statuses, source, kinds };
 }
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-});
 afterEach(() => {
   nock.cleanAll();
 });
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
-  // Un-patch http: test files that share a Jest worker each load their own nock.
-  nock.restore();
-});
+// nock is activated, limited to loopback and restored per file by test/setup/no-network.ts.
 
 describe('watching pods', () => {
   it('seeds silently, survives a cut watch and a 410 relist, and alerts each change exactly once', async () => {
