@@ -14,6 +14,8 @@ import { createLogger, type Logger } from '../ops/logger.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { alertConfigFromEnv, startAlerter } from '../alerts/index.js';
 import { selectTarget } from './cluster-commands.js';
+// Only the settings reader: Bolt itself is loaded when the bot really starts.
+import { hasSlackTokens } from '../slack/config.js';
 
 interface StartOptions {
   console?: boolean;
@@ -26,7 +28,7 @@ interface StartOptions {
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('Start the Slack bot (when SLACK_BOT_TOKEN and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET are set), else the local console')
+    .description('Start the Slack bot when SLACK_BOT_TOKEN is set (with SLACK_APP_TOKEN for Socket Mode or SLACK_SIGNING_SECRET for HTTP), else the local console')
     .option('--console', 'start the local console even when Slack tokens are set')
     .option('--yes', 'console: confirm every confirmation without asking (needed to confirm with piped input)')
     .option('--dir <dir>', 'use the dry-run directory target at <dir> instead of a cluster')
@@ -37,9 +39,6 @@ export function registerStartCommand(program: Command): void {
     });
 }
 
-export function hasSlackTokens(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.SLACK_BOT_TOKEN?.trim() && (env.SLACK_APP_TOKEN?.trim() || env.SLACK_SIGNING_SECRET?.trim()));
-}
 
 async function start(options: StartOptions): Promise<number> {
   const { target, note, kubeConfig } = selectTarget({ dir: options.dir, context: options.context, kubeconfig: options.kubeconfig });
