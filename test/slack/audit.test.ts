@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { Writable } from 'node:stream';
 import { webApi } from '@slack/bolt';
@@ -12,10 +12,6 @@ import { FakeSlack } from './helpers/slack-web-api.js';
 
 afterEach(() => {
   nock.cleanAll();
-});
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
 });
 
 const event: AuditEvent = {

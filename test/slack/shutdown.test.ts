@@ -1,5 +1,5 @@
 // SIGTERM during a rolling update: the bot stops taking commands but lets a running one finish its message.
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { FakeRunner, deferred, startTestBot, waitFor, type TestBot } from './helpers/harness.js';
 import { slashCommandBody } from './helpers/payloads.js';
@@ -9,9 +9,6 @@ let testBot: TestBot | undefined;
 afterEach(async () => {
   await testBot?.stop();
   testBot = undefined;
-  nock.cleanAll();
-});
-afterAll(() => {
   nock.cleanAll();
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import type { Message } from '../../src/commands/model.js';
 import { FakeRunner, deferred, startTestBot, waitFor, type TestBot } from './helpers/harness.js';
@@ -17,10 +17,6 @@ afterEach(async () => {
   await testBot?.stop();
   testBot = undefined;
   nock.cleanAll();
-});
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
 });
 
 describe('/jenkins over the HTTP receiver', () => {

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { SocketModeReceiver } from '@slack/bolt';
 import { Writable } from 'node:stream';
@@ -11,10 +11,6 @@ import { FakeSlack } from './helpers/slack-web-api.js';
 
 const FAKE_APP_TOKEN = 'xapp-1-A0TEST-not-real';
 
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
-});
 
 describe('Slack configuration', () => {
   it('chooses Socket Mode when SLACK_APP_TOKEN is set, HTTP mode otherwise', () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { FakeRunner, startTestBot, waitFor, type TestBot } from './helpers/harness.js';
 import { REQUESTER, blockActionsBody, slashCommandBody } from './helpers/payloads.js';
@@ -18,10 +18,6 @@ afterEach(async () => {
   await testBot?.stop();
   testBot = undefined;
   nock.cleanAll();
-});
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
 });
 
 describe('request verification (HTTP mode)', () => {
