@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import type { Bundle, KubeObject } from '../render/bundle.js';
-import { AGENT_POD_LABEL, ANNOTATION_CASC_REVISION, controllerSelector, instanceLabels, LABEL_SPEC, selectorString } from '../render/labels.js';
+import { ANNOTATION_CASC_REVISION, LABEL_AGENT_INSTANCE, controllerSelector, instanceLabels, LABEL_SPEC, selectorString } from '../render/labels.js';
 import type { Values } from '../spec/index.js';
 import { latestReload } from './casc-reload.js';
 import { FIELD_MANAGER, KubeClient, plain, refOf } from './client.js';
@@ -276,7 +276,8 @@ export class ClusterTarget implements Target {
     const port = (values?.service as { port?: number } | undefined)?.port ?? 8080;
     base.urls = serviceUrls(service, nodes, { name: instance, namespace, port });
     const agentNamespace = (values?.agents as { namespace?: string } | undefined)?.namespace ?? namespace;
-    const agents = await this.client.listPods(agentNamespace, AGENT_POD_LABEL);
+    // This instance's agents only: the cloud labels every pod it starts with the instance's name.
+    const agents = await this.client.listPods(agentNamespace, `${LABEL_AGENT_INSTANCE}=${instance}`);
     base.agents = {
       running: agents.items.filter((p) => p.status?.phase === 'Running').length,
       pending: agents.items.filter((p) => p.status?.phase === 'Pending').length,

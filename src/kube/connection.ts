@@ -44,20 +44,29 @@ export function findCluster(options: ConnectionOptions = {}): Connection | undef
     return { kubeConfig: kc, source: 'in-cluster', description: `cluster in-cluster (${kc.getCurrentCluster()?.server ?? 'kubernetes.default'})` };
   }
 
-  let file: string | undefined;
+  let files: string[];
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) throw new ConnectionError(`kubeconfig file ${options.kubeconfig} does not exist`);
-    file = options.kubeconfig;
+    files = [options.kubeconfig];
   } else {
     const candidates = env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(options.home ?? homedir(), '.kube', 'config')];
-    file = candidates.find((f) => existsSync(f));
+    files = candidates.filter((f) => existsSync(f));
   }
-  if (!file) return undefined;
+  if (files.length === 0) return undefined;
+  const file = files.join(delimiter);
 
-  try {
-    kc.loadFromFile(file);
-  } catch (err) {
-    throw new ConnectionError(`cannot read kubeconfig ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  // Like kubectl: every file of KUBECONFIG is merged, the first one's current-context wins.
+  for (const [i, path] of files.entries()) {
+    try {
+      if (i === 0) kc.loadFromFile(path);
+      else {
+        const more = new KubeConfig();
+        more.loadFromFile(path);
+        kc.mergeConfig(more, true);
+      }
+    } catch (err) {
+      throw new ConnectionError(`cannot read kubeconfig ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   const contexts = kc.getContexts().map((c) => c.name);
   if (options.context) {

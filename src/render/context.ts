@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { dump } from 'js-yaml';
 import type { InstanceSpec, PodTemplateSpec, Resources } from '../spec/index.js';
 import { toMebibytes } from '../spec/index.js';
-import { controllerSelector, instanceLabels, LABEL_CASC, namespaceLabels } from './labels.js';
+import { controllerSelector, instanceLabels, LABEL_AGENT_INSTANCE, LABEL_CASC, namespaceLabels } from './labels.js';
 import { kubeEnvLiteral } from './scalars.js';
 
 /** The volumeClaimTemplate name: instance `jenkins` ordinal 0 gets PVC `jenkins-home-jenkins-0`. */
@@ -173,6 +173,7 @@ export function buildContext(spec: InstanceSpec) {
       jenkinsTunnel: spec.agents.webSocket ? undefined : `${agentService}.${namespace}.svc.cluster.local:${spec.service.agentPort}`,
       webSocket: spec.agents.webSocket,
       containerCapStr: String(spec.agents.containerCap),
+      agentInstanceLabel: LABEL_AGENT_INSTANCE,
       podRetention: spec.agents.podRetention,
       retentionTimeout: spec.agents.retentionTimeout,
       slaveAgentPort: spec.agents.webSocket ? -1 : spec.service.agentPort,

@@ -13,6 +13,9 @@ export const ANNOTATION_CASC_REVISION = 'jenkins-chatops.io/casc-revision';
 /** The stored user values of an instance (on the `<name>-spec` ConfigMap written by the cluster code). */
 export const LABEL_SPEC = 'jenkins-chatops.io/spec';
 
+/** Put on every agent pod by the cloud's `podLabels`: which instance's Jenkins started it. */
+export const LABEL_AGENT_INSTANCE = 'jenkins-chatops.io/instance';
+
 /** Labels the Kubernetes plugin puts on agent pods. */
 export const AGENT_POD_LABEL = 'jenkins/label';
 export const AGENT_POD_MARKER = 'jenkins';

@@ -344,7 +344,9 @@ describe('ClusterTarget.status', () => {
     api.put(paths.pvc(0), claim(0, 'Bound'));
     api.put(paths.svc, service('NodePort', 30080));
     api.put('/api/v1/nodes/node-a', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.5' }, { type: 'Hostname', address: 'node-a' }] } });
-    api.put('/api/v1/namespaces/jenkins/pods/agent-1', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'agent-1', namespace: 'jenkins', labels: { 'jenkins/label': 'jnlp' } }, status: { phase: 'Pending' } });
+    api.put('/api/v1/namespaces/jenkins/pods/agent-1', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'agent-1', namespace: 'jenkins', labels: { 'jenkins/label': 'jnlp', 'jenkins-chatops.io/instance': 'ci' } }, status: { phase: 'Pending' } });
+    // Another instance's agent in the same namespace is not counted.
+    api.put('/api/v1/namespaces/jenkins/pods/agent-2', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'agent-2', namespace: 'jenkins', labels: { 'jenkins/label': 'jnlp', 'jenkins-chatops.io/instance': 'other' } }, status: { phase: 'Running' } });
     const s = await target().status('ci', 'jenkins');
     expect(s).toMatchObject({
       exists: true,

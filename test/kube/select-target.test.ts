@@ -33,6 +33,26 @@ describe('finding the cluster', () => {
     expect(findCluster({ env: {}, home: join(dir, 'nohome') })).toBeUndefined();
   });
 
+  it('merges every file of a colon-separated KUBECONFIG, like kubectl (the first current-context wins)', () => {
+    const staging = join(dir, 'staging');
+    writeFileSync(staging, `apiVersion: v1
+kind: Config
+clusters:
+- name: staging
+  cluster: { server: "https://staging.example:6443" }
+users:
+- name: ci
+  user: { token: not-a-real-token }
+contexts:
+- name: staging
+  context: { cluster: staging, user: ci }
+current-context: staging
+`);
+    const env = { KUBECONFIG: [join(dir, 'missing'), kubeconfig, staging].join(':') };
+    expect(findCluster({ env })!.description).toBe('cluster kind-kind (https://127.0.0.1:6443)');
+    expect(findCluster({ env, context: 'staging' })!.description).toBe('cluster staging (https://staging.example:6443)');
+  });
+
   it('KUBECONFIG with its current context, or the context asked for', () => {
     expect(findCluster({ env: { KUBECONFIG: kubeconfig } })!.description).toBe('cluster kind-kind (https://127.0.0.1:6443)');
     expect(findCluster({ env: { KUBECONFIG: kubeconfig }, context: 'prod' })!.description).toBe('cluster prod (https://prod.example:6443)');
