@@ -59,7 +59,7 @@ function startStub(): Promise<number> {
 
 async function startOurs(stubUrl: string): Promise<number> {
   const bot = await startSlackBot({
-    runner: countingFinished(process.env.ACK_BENCH_NOOP ? { handle: async () => {}, confirm: async () => {}, cancel: async () => {} } : benchRunner),
+    runner: countingFinished(benchRunner),
     env: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: BENCH_SECRET, SLACK_PORT: '0', SLACK_UPLOAD_FILES: 'false', ...(process.env.SLACK_COMMAND_CONCURRENCY ? { SLACK_COMMAND_CONCURRENCY: process.env.SLACK_COMMAND_CONCURRENCY } : {}) },
     host: '127.0.0.1',
     botId: 'B0BENCH01',
