@@ -1,5 +1,6 @@
 // Message builders shared by the handlers: errors, plans as readable lists, short values.
-import { BusyError, type FieldChange, type Plan } from '../kube/target.js';
+import { fieldChangeLines, shortValue as short, truncate } from '../kube/format.js';
+import { BusyError, type Plan } from '../kube/target.js';
 import { SpecError } from '../spec/index.js';
 import { COMMANDS, commandHelp, UsageError } from './grammar.js';
 import { KeyError } from './keys.js';
@@ -7,7 +8,6 @@ import type { Block, Message, Tone } from './model.js';
 
 /** Slack shows at most 50 blocks and ~3,000 characters a section; keep lists and values short. */
 export const MAX_LIST_ITEMS = 40;
-const MAX_VALUE_CHARS = 120;
 
 export function message(tone: Tone, title: string, blocks: Block[] = [], extra: Partial<Message> = {}): Message {
   return { tone, title, blocks, ...extra };
@@ -48,34 +48,9 @@ export function planItems(plan: Plan): string[] {
     if (change.action === 'unchanged') continue;
     const ref = `${change.kind}/${change.name}${change.namespace ? ` (${change.namespace})` : ''}`;
     items.push(`${change.action} ${ref}`);
-    if (change.action === 'update') for (const field of change.fields) items.push(...fieldLines(field));
+    if (change.action === 'update') for (const field of change.fields) items.push(...fieldChangeLines(field));
   }
   return limit(items);
-}
-
-function fieldLines(field: FieldChange): string[] {
-  const { before, after } = field;
-  if (typeof before === 'string' && typeof after === 'string' && (before.includes('\n') || after.includes('\n'))) {
-    return [`    ${field.path}:`, ...lineDiff(before, after).map((line) => `      ${line}`)];
-  }
-  return [`    ${fieldLine(field)}`];
-}
-
-/** The lines of a document (e.g. jenkins.yaml) that went away and came in, in document order; enough to review. */
-function lineDiff(before: string, after: string, max = 12): string[] {
-  const old = before.split('\n');
-  const now = after.split('\n');
-  const oldSet = new Set(old);
-  const nowSet = new Set(now);
-  const out = [...old.filter((l) => !nowSet.has(l)).map((l) => `− ${l.trim()}`), ...now.filter((l) => !oldSet.has(l)).map((l) => `+ ${l.trim()}`)];
-  if (out.length === 0) return ['(whitespace or line order only)'];
-  return out.length <= max ? out : [...out.slice(0, max), `… ${out.length - max} more changed line(s)`];
-}
-
-function fieldLine(field: FieldChange): string {
-  if (field.before === undefined) return `${field.path}: + ${short(field.after)}`;
-  if (field.after === undefined) return `${field.path}: − ${short(field.before)}`;
-  return `${field.path}: ${short(field.before)} → ${short(field.after)}`;
 }
 
 export function changedObjectCount(plan: Plan): number {
@@ -84,15 +59,6 @@ export function changedObjectCount(plan: Plan): number {
 
 export function limit(items: string[], max = MAX_LIST_ITEMS): string[] {
   return items.length <= max ? items : [...items.slice(0, max - 1), `… and ${items.length - max + 1} more`];
-}
-
-export function short(value: unknown): string {
-  const text = typeof value === 'string' ? (value.includes('\n') ? `${value.split('\n').length} lines` : value) : JSON.stringify(value) ?? String(value);
-  return truncate(text, MAX_VALUE_CHARS);
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function capitalize(text: string): string {

@@ -2,15 +2,15 @@
 import { dump, load } from 'js-yaml';
 import type { Bundle, KubeObject } from '../render/bundle.js';
 import { instanceLabels, LABEL_SPEC } from '../render/labels.js';
-import type { Values } from '../spec/index.js';
+import { clone, type Values } from '../spec/index.js';
 
 export const VALUES_KEY = 'values.yaml';
 
 export const specConfigMapName = (instance: string) => `${instance}-spec`;
 
 export function valuesYaml(values: Values): string {
-  // A JSON round trip gives plain objects of this realm (structuredClone's may not be, and dump refuses them).
-  return dump(JSON.parse(JSON.stringify(values)), { sortKeys: true, lineWidth: 120 });
+  // clone: plain objects of this realm, which dump accepts (structuredClone's may not be).
+  return dump(clone(values), { sortKeys: true, lineWidth: 120 });
 }
 
 export function specConfigMap(bundle: Bundle, values: Values): KubeObject {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Bundle } from '../render/bundle.js';
 import { renderBundle } from '../render/index.js';
 import type { ProgressSink, Target } from '../kube/target.js';
-import { deepMerge, loadSources, mergeLayers, resolveSpec, type InstanceSpec, type SpecSources, type Values } from '../spec/index.js';
+import { clone, deepMerge, isPlainObject, loadSources, mergeLayers, resolveSpec, type InstanceSpec, type SpecSources, type Values } from '../spec/index.js';
 import type { Actor, DeployRequest, DeployResult, Operations } from './api.js';
 
 export interface OperationsOptions {
@@ -24,10 +24,6 @@ export class UnknownInstanceError extends Error {
   constructor(readonly instance: string, where: string) {
     super(`no instance named ${instance} on ${where}; deploy it first (jenkins-chatops deploy --set name=${instance})`);
   }
-}
-
-function isRecord(value: unknown): value is Values {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function createOperations(target: Target, options: OperationsOptions = {}): Operations {
@@ -118,7 +114,7 @@ export function createOperations(target: Target, options: OperationsOptions = {}
         }
         // Lists replace whole when values merge: store the full template list with the one cap changed.
         const merged = mergeLayers([{ values: stored! }], sources()).agents;
-        const templates = isRecord(merged) && Array.isArray(merged.templates) ? structuredClone(merged.templates) as Values[] : [];
+        const templates = isPlainObject(merged) && Array.isArray(merged.templates) ? clone(merged.templates) as Values[] : [];
         if (req.instanceCap !== undefined && templates[index]) templates[index] = { ...templates[index], instanceCap: req.instanceCap };
         agents.templates = templates;
       }

@@ -12,7 +12,6 @@ import { ClusterTarget } from '../../src/kube/cluster-target.js';
 import { createOperations } from '../../src/operations/index.js';
 import { RecordingReply, alice, textOf } from '../commands/recording-reply.js';
 import { SERVER, kubeConfig, status, type FakeApi } from '../fixtures/kube/fake-api.js';
-import { paths, pod } from '../fixtures/kube/bundles.js';
 
 export { alice, textOf };
 
@@ -43,17 +42,7 @@ export function cutAfterCommit(api: FakeApi, method: string, path: string, times
   });
 }
 
-/** The StatefulSet controller and kubelet, reduced to: after a real apply of StatefulSet/ci its pods are ready. */
-export function runController(api: FakeApi): void {
-  api.hooks.set(`PATCH ${paths.sts}`, (req) => {
-    if (req.query.dryRun === 'All') return;
-    const sts = api.objects.get(paths.sts)!;
-    const replicas = sts.spec.replicas as number;
-    sts.metadata.generation = 1;
-    sts.status = { replicas, readyReplicas: replicas, observedGeneration: 1, currentRevision: 'ci-abc', updateRevision: 'ci-abc' };
-    for (let i = 0; i < replicas; i++) api.put(paths.pod(i), pod(i, 'ready'));
-  });
-}
+export { runController } from '../fixtures/kube/fake-controller.js';
 
 /** The real cluster target against the fake API; retry delays are recorded, not slept (a few ms of real time). */
 export function clusterTarget(sleeps: number[] = []): ClusterTarget {

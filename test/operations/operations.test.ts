@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { runController } from '../fixtures/kube/fake-controller.js';
 import { mkdtempSync, rmSync, statSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { DirectoryTarget } from '../../src/kube/directory-target.js';
 import { BusyError, type Progress } from '../../src/kube/target.js';
 import { createOperations, UnknownInstanceError } from '../../src/operations/index.js';
 import { FakeApi, kubeConfig } from '../fixtures/kube/fake-api.js';
-import { paths, pod } from '../fixtures/kube/bundles.js';
+import { paths } from '../fixtures/kube/bundles.js';
 
 afterEach(() => { nock.cleanAll(); });
 afterAll(() => { nock.cleanAll(); nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/); nock.restore(); });
@@ -24,19 +25,6 @@ function tempDir(): string {
 
 function cluster() {
   return new ClusterTarget(kubeConfig(), { retry: { sleep: async () => {} }, pollMs: 5, graceMs: 0 });
-}
-
-/** The fake controller: after the StatefulSet is applied it reports ready pods for its replicas. */
-function runController(api: FakeApi) {
-  api.hooks.set(`PATCH ${paths.sts}`, (req) => {
-    if (req.query.dryRun === 'All') return;
-    const sts = api.objects.get(paths.sts)!;
-    const replicas = sts.spec.replicas as number;
-    sts.metadata.generation = 1;
-    sts.status = { replicas, readyReplicas: replicas, observedGeneration: 1, currentRevision: 'ci-abc', updateRevision: 'ci-abc' };
-    for (const [path] of api.objects) if (path.includes('/pods/ci-')) api.objects.delete(path);
-    for (let i = 0; i < replicas; i++) api.put(paths.pod(i), pod(i, 'ready'));
-  });
 }
 
 describe('operations on the cluster', () => {

@@ -1,5 +1,6 @@
 // status [name]: one section per instance with the facts people check first.
 import type { InstanceStatus } from '../../kube/target.js';
+import { formatAge } from '../../kube/format.js';
 import type { ParsedCommand } from '../grammar.js';
 import { limit, message } from '../messages.js';
 import type { Block, Message } from '../model.js';
@@ -63,13 +64,6 @@ function cascState(casc: InstanceStatus['casc']): string {
   if (!casc.desired) return casc.live ? `live ${casc.live}` : 'unknown';
   if (!casc.live) return `desired ${casc.desired}, not loaded yet`;
   return casc.live === casc.desired ? `up to date (${casc.live})` : `reload pending: live ${casc.live}, desired ${casc.desired}`;
-}
-
-export function formatAge(seconds: number): string {
-  if (seconds < 60) return `${Math.floor(seconds)}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h${Math.floor((seconds % 3600) / 60)}m`;
-  return `${Math.floor(seconds / 86400)}d${Math.floor((seconds % 86400) / 3600)}h`;
 }
 
 /** Where to open Jenkins, for result messages; a status failure never spoils a successful deploy. */
