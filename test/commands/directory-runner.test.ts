@@ -1,5 +1,4 @@
 // The command layer on the real Operations over a directory target: plans, digests and messages as users get them.
-import './same-realm-clone.js';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

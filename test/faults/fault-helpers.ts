@@ -1,6 +1,5 @@
 // Shared pieces of the fault suite. They compose the existing fakes (the in-memory Kubernetes API of
 // test/fixtures/kube, the alert fixtures) with fault schedules; they add no new model of either API.
-import '../commands/same-realm-clone.js';
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
 import { pino } from 'pino';

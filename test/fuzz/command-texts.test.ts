@@ -1,7 +1,6 @@
 // Command lines through the real command layer (parse → authorize → plan → confirm → execute) on a directory
 // target: every line gets exactly one clear answer, nothing throws or rejects, and every deploy that succeeds
 // leaves files that are valid, carry no injected key and give JCasC user text only as escaped literals.
-import '../commands/same-realm-clone.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
