@@ -1,6 +1,6 @@
 // How much room is left on the roomiest node: allocatable minus the requests of the pods placed there.
 import type { CoreV1Api } from '@kubernetes/client-node';
-import { parseQuantity } from '../spec/quantity.js';
+import { parseQuantity } from '../instance/quantity.js';
 import type { Headroom } from './scheduling.js';
 import type { Clock } from './clock.js';
 

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { alertConfigFromEnv, replayStream, startAlerter } from '../alerts/index.js';
 import type { ReplayFormat, ReplayResult } from '../alerts/index.js';
 import { findCluster } from '../kube/connection.js';
-import { createLogger } from '../ops/index.js';
+import { createLogger } from '../observability/index.js';
 import { UsageError } from './failure.js';
 
 interface AlertsOptions {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ConnectionError, formatOutcome, formatPlan, formatStatus, selectTarget as selectKubeTarget, type SelectedTarget, type TargetSelection } from '../kube/index.js';
 import type { Progress } from '../kube/target.js';
 import { createOperations, UnknownInstanceError, type Operations } from '../operations/index.js';
-import { deepMerge, mergeLayers, type Values } from '../spec/index.js';
+import { deepMerge, mergeLayers, type Values } from '../instance/index.js';
 import { UsageError } from './failure.js';
 import { addValuesOptions, collectLayers, type ValuesOptions } from './values-options.js';
 

@@ -1,5 +1,5 @@
 // How the CLI reports an error: one clear message on stderr and an exit code (2 = bad input, 1 = failure).
-import { SpecError } from '../spec/index.js';
+import { SpecError } from '../instance/index.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';

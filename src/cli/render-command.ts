@@ -1,7 +1,7 @@
 // `jenkins-chatops render`: the instance spec → JCasC + manifests, validated, to a folder or stdout.
 import type { Command } from 'commander';
 import { bundleStream, renderBundle, writeBundle } from '../render/index.js';
-import { resolveSpec } from '../spec/index.js';
+import { resolveSpec } from '../instance/index.js';
 import { addValuesOptions, collectLayers, defaultInstanceFile, type ValuesOptions } from './values-options.js';
 
 interface RenderOptions extends ValuesOptions {

@@ -7,15 +7,15 @@ import type { AuditSink } from '../commands/audit.js';
 import { signerFromEnv } from '../commands/confirmation-token.js';
 import { createCommandRunner } from '../commands/create-runner.js';
 import { loadPolicy } from '../commands/policy.js';
-import { runConsole } from '../console/run-console.js';
+import { runConsole } from '../transports/console/run-console.js';
 import type { Target } from '../kube/target.js';
 import { createOperations } from '../operations/index.js';
-import { createLogger, type Logger } from '../ops/logger.js';
+import { createLogger, type Logger } from '../observability/logger.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { alertConfigFromEnv, startAlerter } from '../alerts/index.js';
 import { selectTarget } from './cluster-commands.js';
 // Only the settings reader: Bolt itself is loaded when the bot really starts.
-import { hasSlackTokens } from '../slack/config.js';
+import { hasSlackTokens } from '../transports/slack/config.js';
 
 interface StartOptions {
   console?: boolean;
@@ -82,13 +82,13 @@ async function startBot(target: Target, kubeConfig: KubeConfig | undefined): Pro
   let slack: SlackModule;
   try {
     // Imported lazily: the console must work without the Slack transport (and without loading Bolt).
-    const specifier = '../slack/index.js';
+    const specifier = '../transports/slack/index.js';
     slack = (await import(specifier)) as SlackModule;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
     throw err;
   }
-  const { createMetrics, startHealthServer } = await import('../ops/index.js');
+  const { createMetrics, startHealthServer } = await import('../observability/index.js');
   const logger = createLogger();
   const metrics = createMetrics({ defaultMetrics: true });
   const operations = createOperations(target);

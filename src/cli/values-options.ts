@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { defaultCascDir, parseSetExpression, parseValues, SpecError, type Layer } from '../spec/index.js';
+import { defaultCascDir, parseSetExpression, parseValues, SpecError, type Layer } from '../instance/index.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 

@@ -1,6 +1,6 @@
 // Settings → the `changes` layer of a deploy. Lists are replaced whole when layers merge, so a setting inside a
 // list (agents.templates[0].jnlpImage) starts from the instance's current list instead of wiping its other items.
-import { clone, setAt, type PathKey, type Values } from '../spec/values.js';
+import { clone, setAt, type PathKey, type Values } from '../instance/values.js';
 import type { Setting } from './keys.js';
 
 export function settingsToChanges(instance: string, settings: Setting[], current: Values): Values {

@@ -2,7 +2,7 @@
 // progress → result, auditing every mutating command on the way.
 import { pino, type Logger } from 'pino';
 import type { Operations } from '../operations/api.js';
-import { loadSources, type SpecSources } from '../spec/index.js';
+import { loadSources, type SpecSources } from '../instance/index.js';
 import { pinoAuditSink, type AuditEvent, type AuditResult, type AuditSink } from './audit.js';
 import { digestOf, signerFromEnv, type TokenSigner } from './confirmation-token.js';
 import { isMutating, parseCommand, type ParsedCommand } from './grammar.js';

@@ -1,7 +1,7 @@
 // `key=value` words of deploy/diff → spec settings. Short keys for what people change from chat, plus any full
 // dotted spec path (`controller.javaOpts=-Xmx1g`). The spec itself validates values and deeper keys.
-import { parsePath, parseScalar, SpecError, type Values } from '../spec/index.js';
-import type { PathKey } from '../spec/values.js';
+import { parsePath, parseScalar, SpecError, type Values } from '../instance/index.js';
+import type { PathKey } from '../instance/values.js';
 
 export interface Setting {
   /** The key as the user wrote it, for messages. */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import type { Bundle, KubeObject } from '../render/bundle.js';
 import { ANNOTATION_CASC_REVISION, LABEL_AGENT_INSTANCE, controllerSelector, instanceLabels, LABEL_SPEC, selectorString } from '../render/labels.js';
-import type { Values } from '../spec/index.js';
+import type { Values } from '../instance/index.js';
 import { latestReload } from './casc-reload.js';
 import { FIELD_MANAGER, KubeClient, plain, refOf } from './client.js';
 import { objectChange } from './diff.js';

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
 import type { Bundle, KubeObject } from '../render/bundle.js';
 import { ANNOTATION_CASC_REVISION } from '../render/labels.js';
-import type { Values } from '../spec/index.js';
+import type { Values } from '../instance/index.js';
 import { objectChange } from './diff.js';
 import { parseStoredValues, valuesYaml } from './stored-values.js';
 import {

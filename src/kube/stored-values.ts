@@ -2,7 +2,7 @@
 import { dump, load } from 'js-yaml';
 import type { Bundle, KubeObject } from '../render/bundle.js';
 import { instanceLabels, LABEL_SPEC } from '../render/labels.js';
-import { clone, type Values } from '../spec/index.js';
+import { clone, type Values } from '../instance/index.js';
 
 export const VALUES_KEY = 'values.yaml';
 

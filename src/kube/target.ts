@@ -1,7 +1,7 @@
 // "A place to deploy to": the real cluster (client-node) or a directory (dry-run, tests, first contact).
 // Operations above this interface never know which one they talk to.
 import type { Bundle } from '../render/bundle.js';
-import type { Values } from '../spec/index.js';
+import type { Values } from '../instance/index.js';
 
 /** One step of a long operation, shown live by transports (Slack edits one message, the console prints lines). */
 export interface Progress {

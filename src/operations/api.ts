@@ -1,7 +1,7 @@
 // The operations every transport offers (CLI, console, Slack): the only door from commands to render + kube.
 import type { Bundle } from '../render/bundle.js';
 import type { InstanceStatus, Outcome, Plan, ProgressSink, Target } from '../kube/target.js';
-import type { Values } from '../spec/index.js';
+import type { Values } from '../instance/index.js';
 
 export interface Actor {
   /** Who asks (Slack user id, `console`, `cli`): used for locks and the audit trail. */

@@ -1,5 +1,5 @@
 // What a render produces: every object of one instance, in apply order, plus the JCasC document.
-import type { InstanceSpec } from '../spec/index.js';
+import type { InstanceSpec } from '../instance/index.js';
 
 export interface ObjectMeta {
   name: string;

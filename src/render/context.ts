@@ -2,8 +2,8 @@
 // once, so templates stay declarative and the same rule never lives in two templates.
 import { createHash } from 'node:crypto';
 import { dump } from 'js-yaml';
-import type { InstanceSpec, PodTemplateSpec, Resources } from '../spec/index.js';
-import { toMebibytes } from '../spec/index.js';
+import type { InstanceSpec, PodTemplateSpec, Resources } from '../instance/index.js';
+import { toMebibytes } from '../instance/index.js';
 import { controllerSelector, instanceLabels, LABEL_AGENT_INSTANCE, LABEL_CASC, namespaceLabels } from './labels.js';
 import { kubeEnvLiteral } from './scalars.js';
 

@@ -1,8 +1,8 @@
 // Spec → Bundle: render every template, parse each result back, validate it, and order it for apply.
 import { createHash } from 'node:crypto';
 import { load } from 'js-yaml';
-import type { InstanceSpec } from '../spec/index.js';
-import { templatesDir } from '../spec/index.js';
+import type { InstanceSpec } from '../instance/index.js';
+import { templatesDir } from '../instance/index.js';
 import type { Bundle, KubeObject, RenderedObject } from './bundle.js';
 import { buildContext, type RenderContext } from './context.js';
 import { loadTemplates, type TemplateSet } from './handlebars-env.js';

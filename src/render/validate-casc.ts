@@ -2,8 +2,8 @@
 // root, the local security realm, and the Kubernetes plugin's cloud, pod template and container template
 // (attribute names as in jenkinsci/kubernetes-plugin's KubernetesCloud, PodTemplate, ContainerTemplate).
 import { z } from 'zod';
-import { formatPath } from '../spec/errors.js';
-import { isQuantity } from '../spec/quantity.js';
+import { formatPath } from '../instance/errors.js';
+import { isQuantity } from '../instance/quantity.js';
 import type { SchemaProblem } from './validate-kube.js';
 
 const str = z.string();

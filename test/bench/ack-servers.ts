@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { Message } from '../../src/commands/model.js';
 import type { CommandRunner } from '../../src/commands/runner.js';
-import { createLogger } from '../../src/ops/logger.js';
-import { startSlackBot } from '../../src/slack/bot.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startSlackBot } from '../../src/transports/slack/bot.js';
 import { BENCH_SECRET } from './ack-constants.js';
 
 const TOKEN = 'xoxb-0000-bench-not-real';

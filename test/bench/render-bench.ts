@@ -3,7 +3,7 @@
 // escaping, parse-back or validation.
 import { dump, load } from 'js-yaml';
 import { bundleStream, renderBundle } from '../../src/render/index.js';
-import { resolveSpec } from '../../src/spec/index.js';
+import { resolveSpec } from '../../src/instance/index.js';
 import { median, rssMb, timePaired } from './stats.js';
 import type { BenchRow } from './types.js';
 

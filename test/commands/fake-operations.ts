@@ -3,7 +3,7 @@
 import type { Bundle } from '../../src/render/bundle.js';
 import type { FieldChange, InstanceStatus, ObjectChange, Plan, Target } from '../../src/kube/target.js';
 import type { DeployRequest, DeployResult, Operations } from '../../src/operations/api.js';
-import { deepMerge, loadSources, resolveSpec, type Values } from '../../src/spec/index.js';
+import { deepMerge, loadSources, resolveSpec, type Values } from '../../src/instance/index.js';
 
 interface Stored {
   values: Values;

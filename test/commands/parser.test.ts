@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { parseCommand, UsageError, type ParsedCommand } from '../../src/commands/grammar.js';
 import { KeyError } from '../../src/commands/keys.js';
 import { tokenize } from '../../src/commands/tokenize.js';
-import { SpecError } from '../../src/spec/index.js';
+import { SpecError } from '../../src/instance/index.js';
 
 function settingsOf(line: string): Record<string, unknown> {
   const cmd = parseCommand(line) as Extract<ParsedCommand, { name: 'deploy' }>;

@@ -3,8 +3,8 @@ import { describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { createCommandRunner } from '../../src/commands/create-runner.js';
 import { TokenSigner } from '../../src/commands/confirmation-token.js';
-import { runConsole } from '../../src/console/run-console.js';
-import { renderText } from '../../src/console/render-text.js';
+import { runConsole } from '../../src/transports/console/run-console.js';
+import { renderText } from '../../src/transports/console/render-text.js';
 import { FakeOperations } from '../commands/fake-operations.js';
 
 function collect(stream: PassThrough): () => string {

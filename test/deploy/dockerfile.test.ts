@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { packageRoot } from '../../src/spec/index.js';
+import { packageRoot } from '../../src/instance/index.js';
 
 const root = packageRoot();
 const dockerfile = readFileSync(join(root, 'deploy', 'Dockerfile'), 'utf8');

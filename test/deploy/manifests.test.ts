@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { load } from 'js-yaml';
 import { validateKubeObject, type KubeObject } from '../../src/render/index.js';
-import { packageRoot } from '../../src/spec/index.js';
+import { packageRoot } from '../../src/instance/index.js';
 import { render, type Loose } from '../helpers/render.js';
 
 const deployDir = join(packageRoot(), 'deploy');

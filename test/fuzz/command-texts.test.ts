@@ -15,7 +15,7 @@ import type { CommandRunner } from '../../src/commands/runner.js';
 import { DirectoryTarget } from '../../src/kube/directory-target.js';
 import { parseStoredValues } from '../../src/kube/stored-values.js';
 import { createOperations } from '../../src/operations/index.js';
-import { resolveSpec } from '../../src/spec/index.js';
+import { resolveSpec } from '../../src/instance/index.js';
 import { alice, RecordingReply } from '../commands/recording-reply.js';
 import { session } from './command-arbitraries.js';
 import { fuzzParameters, fuzzTimeout, REPLAYING } from './fuzz-config.js';

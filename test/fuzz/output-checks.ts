@@ -3,7 +3,7 @@
 import { load } from 'js-yaml';
 import { renderBundle, validateCasc, validateKubeObject, type KubeObject } from '../../src/render/index.js';
 import { kubeEnvLiteral } from '../../src/render/scalars.js';
-import { resolveSpec, type InstanceSpec, type Values } from '../../src/spec/index.js';
+import { resolveSpec, type InstanceSpec, type Values } from '../../src/instance/index.js';
 import { jcascRead, UNESCAPED_REFERENCE, type Loose } from '../helpers/render.js';
 
 export { jcascRead, kubeletExpand } from '../helpers/render.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { loadAll } from 'js-yaml';
 import { collectLayers, defaultInstanceFile } from '../../src/cli/values-options.js';
-import { resolveSpec } from '../../src/spec/index.js';
+import { resolveSpec } from '../../src/instance/index.js';
 import { runCli } from '../helpers/cli.js';
 import { fuzzParameters, fuzzTimeout, REPLAYING } from './fuzz-config.js';
 import { hostileText, NUMBERS, QUANTITIES } from './hostile.js';

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { renderBundle } from '../../src/render/index.js';
-import { resolveSpec, SpecError, type Values } from '../../src/spec/index.js';
+import { resolveSpec, SpecError, type Values } from '../../src/instance/index.js';
 import { fuzzParameters, fuzzTimeout, REPLAYING } from './fuzz-config.js';
 import { outputProblems } from './output-checks.js';
 import { settle, watchUnhandledRejections, type RejectionWatch } from './unhandled-rejections.js';

@@ -1,7 +1,7 @@
 // Generated instance values: the right shape most of the time, with hostile leaves, wrong types, huge numbers,
 // deep nesting, unknown keys and prototype keys (made by JSON.parse, as a values file or API body would make them).
 import fc from 'fast-check';
-import type { Values } from '../../src/spec/index.js';
+import type { Values } from '../../src/instance/index.js';
 import { hostileNumber, hostileText, INSTANCES, PROTOTYPE_KEYS, QUANTITIES } from './hostile.js';
 
 /** A chain of objects (or lists) `depth` levels deep. */

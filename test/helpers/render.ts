@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { renderBundle, type Bundle, type KubeObject } from '../../src/render/index.js';
-import { defaultCascDir, parseValues, resolveSpec, type InstanceSpec, type Values } from '../../src/spec/index.js';
+import { defaultCascDir, parseValues, resolveSpec, type InstanceSpec, type Values } from '../../src/instance/index.js';
 
 export const fixture = (...parts: string[]): string => join(import.meta.dirname ?? process.cwd(), '..', 'fixtures', ...parts);
 

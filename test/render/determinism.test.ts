@@ -29,7 +29,7 @@ describe('determinism', () => {
 
   it('renders the same in a separate process (no state, time or randomness involved)', () => {
     const script = `
-      import { resolveSpec } from './dist/src/spec/index.js';
+      import { resolveSpec } from './dist/src/instance/index.js';
       import { renderBundle, bundleStream } from './dist/src/render/index.js';
       process.stdout.write(bundleStream(renderBundle(resolveSpec([{ values: ${JSON.stringify(values)} }]))));`;
     const other = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadTemplates, TemplateError } from '../../src/render/index.js';
-import { templatesDir } from '../../src/spec/index.js';
+import { templatesDir } from '../../src/instance/index.js';
 
 function templateSet(files: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'tpl-'));

@@ -3,10 +3,10 @@ import nock from 'nock';
 import { Writable } from 'node:stream';
 import { webApi } from '@slack/bolt';
 import type { AuditEvent } from '../../src/commands/audit.js';
-import { createLogger } from '../../src/ops/logger.js';
-import { createMetrics } from '../../src/ops/metrics.js';
-import { createSlackAuditSink } from '../../src/slack/audit.js';
-import { SlackApi } from '../../src/slack/slack-api.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { createSlackAuditSink } from '../../src/transports/slack/audit.js';
+import { SlackApi } from '../../src/transports/slack/slack-api.js';
 import { FAKE_BOT_TOKEN } from './helpers/harness.js';
 import { FakeSlack } from './helpers/slack-web-api.js';
 

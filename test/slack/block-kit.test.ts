@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Message } from '../../src/commands/model.js';
-import { renderConfirmation, renderMessage, SLACK_LIMITS } from '../../src/slack/block-kit.js';
-import { escapeMrkdwn } from '../../src/slack/mrkdwn.js';
+import { renderConfirmation, renderMessage, SLACK_LIMITS } from '../../src/transports/slack/block-kit.js';
+import { escapeMrkdwn } from '../../src/transports/slack/mrkdwn.js';
 
 type AnyBlock = { type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: Array<Record<string, unknown>> };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
-import { CANCEL_ACTION_ID, CONFIRM_ACTION_ID } from '../../src/slack/block-kit.js';
-import { SLASH_COMMAND } from '../../src/slack/command-handler.js';
+import { CANCEL_ACTION_ID, CONFIRM_ACTION_ID } from '../../src/transports/slack/block-kit.js';
+import { SLASH_COMMAND } from '../../src/transports/slack/command-handler.js';
 
 interface Manifest {
   display_information: { name: string; description?: string };

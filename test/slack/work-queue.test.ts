@@ -1,7 +1,7 @@
 // After a burst of acks, command work is paced: at most N commands run at once, the rest start as others finish.
 import { describe, expect, it } from '@jest/globals';
-import { WorkQueue } from '../../src/slack/work-queue.js';
-import { readSlackConfig } from '../../src/slack/config.js';
+import { WorkQueue } from '../../src/transports/slack/work-queue.js';
+import { readSlackConfig } from '../../src/transports/slack/config.js';
 
 const deferred = () => {
   let resolve!: () => void;

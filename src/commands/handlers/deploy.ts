@@ -1,6 +1,6 @@
 // deploy and diff: settings → changes over the instance's stored values → preview/deploy.
 import type { DeployResult } from '../../operations/api.js';
-import { mergeLayers, type Values } from '../../spec/index.js';
+import { mergeLayers, type Values } from '../../instance/index.js';
 import { settingsToChanges } from '../changes.js';
 import type { ParsedCommand } from '../grammar.js';
 import type { Setting } from '../keys.js';

@@ -1,5 +1,5 @@
 // scale <name> <replicas> | agents <cap> | template <t> <instanceCap>.
-import { mergeLayers } from '../../spec/index.js';
+import { mergeLayers } from '../../instance/index.js';
 import type { ParsedCommand } from '../grammar.js';
 import { changedObjectCount, message, planItems } from '../messages.js';
 import { notFound, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';

@@ -2,7 +2,7 @@
 // The runner owns authorization, confirmation tokens, progress and audit, so handlers stay small.
 import type { ProgressSink } from '../../kube/target.js';
 import type { Actor, Operations } from '../../operations/api.js';
-import type { SpecSources } from '../../spec/index.js';
+import type { SpecSources } from '../../instance/index.js';
 import type { Caller, Message } from '../model.js';
 
 export interface HandlerContext {

@@ -3,9 +3,9 @@
 import { Writable } from 'node:stream';
 import type { Caller, Reply } from '../../../src/commands/model.js';
 import type { CommandRunner } from '../../../src/commands/runner.js';
-import { createLogger } from '../../../src/ops/logger.js';
-import { createMetrics, type BotMetrics } from '../../../src/ops/metrics.js';
-import { startSlackBot, type SlackBot } from '../../../src/slack/bot.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { createMetrics, type BotMetrics } from '../../../src/observability/metrics.js';
+import { startSlackBot, type SlackBot } from '../../../src/transports/slack/bot.js';
 import { BOT_ID, BOT_USER_ID } from './payloads.js';
 import { nowSeconds, SIGNING_SECRET, slackSignature } from './signing.js';
 

@@ -3,7 +3,7 @@
 // has not passed, only the newest content waits, so a chatty command never queues stale steps. A 429 postpones
 // the next edit by Retry-After instead of stalling the client's shared queue. When the bot cannot post in the
 // conversation (a DM, a private channel it is not in), it falls back to the command's response_url.
-import type { Logger } from '../ops/logger.js';
+import type { Logger } from '../../observability/logger.js';
 import type { RenderedMessage } from './block-kit.js';
 import type { ResponseUrl } from './response-url.js';
 import { CANNOT_POST_HERE, SlackCallError, type MessageRef, type SlackApi } from './slack-api.js';

@@ -2,8 +2,8 @@
 // Piped input runs each line and ends; the exit code says whether any command failed.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Caller, Confirmation, Message, Reply } from '../commands/model.js';
-import type { CommandRunner } from '../commands/runner.js';
+import type { Caller, Confirmation, Message, Reply } from '../../commands/model.js';
+import type { CommandRunner } from '../../commands/runner.js';
 import { renderBlock, renderText } from './render-text.js';
 
 export interface ConsoleOptions {

@@ -1,5 +1,5 @@
 // A Message as plain text for a terminal. Colour only on a TTY (and never with NO_COLOR); piped output is plain.
-import type { Block, Message, Tone } from '../commands/model.js';
+import type { Block, Message, Tone } from '../../commands/model.js';
 
 export interface TextStyle {
   color: boolean;

@@ -3,7 +3,7 @@
 // message. Whatever does not fit is cut and the message says so. User text is mrkdwn-escaped; code goes into
 // rich-text preformatted blocks, which show text literally.
 import type { types } from '@slack/bolt';
-import type { Block, Confirmation, Message, Tone } from '../commands/model.js';
+import type { Block, Confirmation, Message, Tone } from '../../commands/model.js';
 import { escapeMrkdwn, splitText, truncate } from './mrkdwn.js';
 
 export type SlackBlock = types.KnownBlock;

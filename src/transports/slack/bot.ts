@@ -4,10 +4,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
-import type { AuditSink } from '../commands/audit.js';
-import type { CommandRunner } from '../commands/runner.js';
-import { createLogger, type Logger } from '../ops/logger.js';
-import type { BotMetrics } from '../ops/metrics.js';
+import type { AuditSink } from '../../commands/audit.js';
+import type { CommandRunner } from '../../commands/runner.js';
+import { createLogger, type Logger } from '../../observability/logger.js';
+import type { BotMetrics } from '../../observability/metrics.js';
 import { registerConfirmationActions } from './action-handler.js';
 import { createSlackAuditSink } from './audit.js';
 import { boltLogger } from './bolt-logger.js';

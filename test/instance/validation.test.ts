@@ -1,6 +1,6 @@
 // Every validation rule of the instance spec: the error names the path, the bad value and what is allowed.
 import { describe, expect, it } from '@jest/globals';
-import { parseSetExpression, parseValues, resolveSpec, SpecError, type Values } from '../../src/spec/index.js';
+import { parseSetExpression, parseValues, resolveSpec, SpecError, type Values } from '../../src/instance/index.js';
 
 function issuesFor(values: Values): Array<{ path: string; message: string; value?: unknown }> {
   try {

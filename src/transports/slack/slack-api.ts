@@ -2,8 +2,8 @@
 // are not retried here (the WebClient is built with rejectRateLimitedCalls): the caller decides, because a
 // progress update that waits 30 s is better replaced by the next one.
 import type { webApi } from '@slack/bolt';
-import type { Logger } from '../ops/logger.js';
-import type { BotMetrics } from '../ops/metrics.js';
+import type { Logger } from '../../observability/logger.js';
+import type { BotMetrics } from '../../observability/metrics.js';
 import type { RenderedMessage } from './block-kit.js';
 
 export interface MessageRef {

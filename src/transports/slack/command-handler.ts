@@ -1,8 +1,8 @@
 // `/jenkins …`: acknowledge at once, then run the command through the runner, talking back through one
 // progress message (public) or ephemeral messages (errors, help, secrets).
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
-import type { Message } from '../commands/model.js';
-import { scrubString } from '../ops/redact.js';
+import type { Message } from '../../commands/model.js';
+import { scrubString } from '../../observability/redact.js';
 import { callerFromCommand } from './caller.js';
 import type { HandlerDeps } from './deps.js';
 import { commandLabel, resultLabel } from './labels.js';

@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
-import { createMetrics } from '../../src/ops/metrics.js';
-import { startHealthServer, healthPortFromEnv, type HealthServer, type ReadinessCheck } from '../../src/ops/health-server.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { startHealthServer, healthPortFromEnv, type HealthServer, type ReadinessCheck } from '../../src/observability/health-server.js';
 
 let server: HealthServer | undefined;
 afterEach(async () => {

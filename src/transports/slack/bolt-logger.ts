@@ -1,7 +1,7 @@
 // Bolt and the Web API client log through @slack/logger's interface; route them into our pino logger so their
 // lines are JSON, leveled and scrubbed like ours.
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../ops/logger.js';
+import type { Logger } from '../../observability/logger.js';
 
 const TO_PINO: Record<LogLevel, string> = {
   [LogLevel.DEBUG]: 'debug',

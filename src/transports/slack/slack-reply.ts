@@ -1,7 +1,7 @@
 // The Reply a running command talks through in Slack. Public messages go to the single progress message;
 // ephemeral ones (errors, help, passwords) only to the person concerned; long text is uploaded as a file.
-import type { Confirmation, Message, Reply, Tone } from '../commands/model.js';
-import type { Logger } from '../ops/logger.js';
+import type { Confirmation, Message, Reply, Tone } from '../../commands/model.js';
+import type { Logger } from '../../observability/logger.js';
 import { renderConfirmation, renderMessage, type RenderedMessage } from './block-kit.js';
 import type { ProgressMessage } from './progress-message.js';
 import type { ResponseUrl } from './response-url.js';

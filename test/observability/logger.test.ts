@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { Writable } from 'node:stream';
-import { createLogger, parseLogLevel } from '../../src/ops/logger.js';
+import { createLogger, parseLogLevel } from '../../src/observability/logger.js';
 
 // Obviously fake credentials, shaped like the real ones so the shape-based masking is exercised.
 const FAKE_BOT_TOKEN = 'xoxb-0000000000-fake-for-tests';

@@ -1,7 +1,7 @@
 // What the Slack handlers need, assembled once by startSlackBot.
-import type { CommandRunner } from '../commands/runner.js';
-import type { Logger } from '../ops/logger.js';
-import type { BotMetrics } from '../ops/metrics.js';
+import type { CommandRunner } from '../../commands/runner.js';
+import type { Logger } from '../../observability/logger.js';
+import type { BotMetrics } from '../../observability/metrics.js';
 import type { UserGroupLookup } from './caller.js';
 import type { ClickGuard } from './click-guard.js';
 import type { InFlight } from './in-flight.js';

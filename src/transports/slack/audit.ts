@@ -1,7 +1,7 @@
 // The audit trail in Slack: every mutating command (who, what, where, result) is logged and posted to the alert
 // channel. Each command is handled by exactly one replica, so each audit line is posted once.
-import type { AuditEvent, AuditSink } from '../commands/audit.js';
-import type { Logger } from '../ops/logger.js';
+import type { AuditEvent, AuditSink } from '../../commands/audit.js';
+import type { Logger } from '../../observability/logger.js';
 import type { RenderedMessage } from './block-kit.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import type { SlackApi } from './slack-api.js';

@@ -1,7 +1,7 @@
 // Who is asking, from the Slack payload. User groups are looked up only when configured (it needs the
 // usergroups:read scope and one API call per refresh), and cached briefly: group changes show up within minutes.
-import type { Caller } from '../commands/model.js';
-import type { Logger } from '../ops/logger.js';
+import type { Caller } from '../../commands/model.js';
+import type { Logger } from '../../observability/logger.js';
 import type { SlackApi } from './slack-api.js';
 
 export interface CommandPayloadIdentity {
