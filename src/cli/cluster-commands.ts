@@ -1,8 +1,10 @@
 // deploy, diff, status, scale, delete, password: the cluster operations from a terminal.
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { ConnectionError, formatOutcome, formatPlan, formatStatus, selectTarget as selectKubeTarget, type SelectedTarget, type TargetSelection } from '../kube/index.js';
-import type { Progress } from '../kube/target.js';
+import { formatOutcome, formatPlan, formatStatus } from '../commands/format.js';
+import { ConnectionError } from '../kube/index.js';
+import { selectTarget as selectKubeTarget, type SelectedTarget, type TargetSelection } from '../targets/index.js';
+import type { Progress } from '../operations/target.js';
 import { createOperations, UnknownInstanceError, type Operations } from '../operations/index.js';
 import { deepMerge, mergeLayers, type Values } from '../instance/index.js';
 import { UsageError } from './failure.js';
@@ -92,7 +94,7 @@ function timeoutOf(options: ChangeOptions): number | undefined {
 }
 
 /** Sets the exit code from how a wait ended: 1 when the instance did not become ready. */
-function report(result: { outcome?: import('../kube/target.js').Outcome; plan: import('../kube/target.js').Plan; applied: boolean }): void {
+function report(result: { outcome?: import('../operations/target.js').Outcome; plan: import('../operations/target.js').Plan; applied: boolean }): void {
   if (!result.applied && result.plan.empty) out(`${result.plan.instance}: no changes`);
   if (result.outcome) {
     out(formatOutcome(result.outcome));

@@ -8,7 +8,7 @@ import { signerFromEnv } from '../commands/confirmation-token.js';
 import { createCommandRunner } from '../commands/create-runner.js';
 import { loadPolicy } from '../commands/policy.js';
 import { runConsole } from '../transports/console/run-console.js';
-import type { Target } from '../kube/target.js';
+import type { Target } from '../operations/target.js';
 import { createOperations } from '../operations/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import type { KubeConfig } from '@kubernetes/client-node';

@@ -1,6 +1,6 @@
 // Message builders shared by the handlers: errors, plans as readable lists, short values.
-import { fieldChangeLines, shortValue as short, truncate } from '../kube/format.js';
-import { BusyError, type Plan } from '../kube/target.js';
+import { fieldChangeLines, shortValue as short, truncate } from './format.js';
+import { BusyError, type Plan } from '../operations/target.js';
 import { SpecError } from '../instance/index.js';
 import { COMMANDS, commandHelp, UsageError } from './grammar.js';
 import { KeyError } from './keys.js';

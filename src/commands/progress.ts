@@ -1,6 +1,6 @@
 // One evolving progress message per command: every Progress step from Operations appends a line to a checklist
 // and the transport replaces its single progress message with the new list (Slack: chat.update of one message).
-import type { Progress, ProgressSink } from '../kube/target.js';
+import type { Progress, ProgressSink } from '../operations/target.js';
 import { limit } from './messages.js';
 import type { Block, Message, Reply } from './model.js';
 

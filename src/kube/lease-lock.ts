@@ -1,9 +1,16 @@
 // One operation per instance across every bot replica: a coordination.k8s.io Lease `<name>-lock` with expiry,
 // renewed while the operation runs, so a crashed holder blocks others for at most one lease duration.
 import type { V1Lease } from '@kubernetes/client-node';
-import { BusyError } from './target.js';
 import type { KubeClient } from './client.js';
 import { statusCode } from './errors.js';
+
+/** Thrown when another holder has the lease; callers turn it into their own "busy" message. */
+export class LeaseHeldError extends Error {
+  constructor(readonly lease: string, readonly holder: string, readonly since?: string) {
+    super(`lease ${lease} is held by ${holder}${since ? ` (since ${since})` : ''}`);
+    this.name = 'LeaseHeldError';
+  }
+}
 
 export interface LeaseOptions {
   durationSeconds: number;
@@ -44,7 +51,7 @@ export async function withLease<T>(client: KubeClient, instance: string, namespa
     };
   };
   const busy = (lease: V1Lease | undefined) =>
-    new BusyError(instance, lease?.spec?.holderIdentity ?? 'another operation', lease?.spec?.acquireTime ? String(lease.spec.acquireTime as unknown) : undefined);
+    new LeaseHeldError(name, lease?.spec?.holderIdentity ?? 'another operation', lease?.spec?.acquireTime ? String(lease.spec.acquireTime as unknown) : undefined);
 
   let lease: V1Lease;
   let sent: V1Lease | undefined;

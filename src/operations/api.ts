@@ -1,6 +1,6 @@
 // The operations every transport offers (CLI, console, Slack): the only door from commands to render + kube.
 import type { Bundle } from '../render/bundle.js';
-import type { InstanceStatus, Outcome, Plan, ProgressSink, Target } from '../kube/target.js';
+import type { InstanceStatus, Outcome, Plan, ProgressSink, Target } from './target.js';
 import type { Values } from '../instance/index.js';
 
 export interface Actor {

@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import type { Bundle } from '../render/bundle.js';
 import { renderBundle } from '../render/index.js';
-import type { ProgressSink, Target } from '../kube/target.js';
+import type { ProgressSink, Target } from './target.js';
 import { clone, deepMerge, isPlainObject, loadSources, mergeLayers, resolveSpec, type InstanceSpec, type SpecSources, type Values } from '../instance/index.js';
 import type { Actor, DeployRequest, DeployResult, Operations } from './api.js';
 

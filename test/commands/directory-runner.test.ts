@@ -8,7 +8,7 @@ import { TokenSigner } from '../../src/commands/confirmation-token.js';
 import { createCommandRunner } from '../../src/commands/create-runner.js';
 import { Policy } from '../../src/commands/policy.js';
 import type { CommandRunner } from '../../src/commands/runner.js';
-import { DirectoryTarget } from '../../src/kube/directory-target.js';
+import { DirectoryTarget } from '../../src/targets/directory/directory-target.js';
 import { createOperations } from '../../src/operations/index.js';
 import { alice, RecordingReply, textOf } from './recording-reply.js';
 

@@ -1,7 +1,7 @@
 // A small in-memory Operations for command-layer tests: real spec resolution (so spec errors are real), a plan
 // computed from the resolved specs, progress steps like the real ones, and stored values per instance.
 import type { Bundle } from '../../src/render/bundle.js';
-import type { FieldChange, InstanceStatus, ObjectChange, Plan, Target } from '../../src/kube/target.js';
+import type { FieldChange, InstanceStatus, ObjectChange, Plan, Target } from '../../src/operations/target.js';
 import type { DeployRequest, DeployResult, Operations } from '../../src/operations/api.js';
 import { deepMerge, loadSources, resolveSpec, type Values } from '../../src/instance/index.js';
 

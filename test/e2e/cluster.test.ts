@@ -2,7 +2,7 @@
 // (kind or minikube). Skipped, saying so, when no cluster is configured.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { ClusterTarget } from '../../src/kube/cluster-target.js';
+import { ClusterTarget } from '../../src/targets/cluster/cluster-target.js';
 import { findCluster } from '../../src/kube/connection.js';
 import { createOperations } from '../../src/operations/index.js';
 

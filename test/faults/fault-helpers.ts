@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/alerts/clock.js';
 import { TokenSigner } from '../../src/commands/confirmation-token.js';
 import { createCommandRunner } from '../../src/commands/create-runner.js';
 import { Policy } from '../../src/commands/policy.js';
-import { ClusterTarget } from '../../src/kube/cluster-target.js';
+import { ClusterTarget } from '../../src/targets/cluster/cluster-target.js';
 import { createOperations } from '../../src/operations/index.js';
 import { RecordingReply, alice, textOf } from '../commands/recording-reply.js';
 import { SERVER, kubeConfig, status, type FakeApi } from '../fixtures/kube/fake-api.js';

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, statSync, existsSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
-import { ClusterTarget } from '../../src/kube/cluster-target.js';
-import { DirectoryTarget } from '../../src/kube/directory-target.js';
-import { BusyError, type Progress } from '../../src/kube/target.js';
+import { ClusterTarget } from '../../src/targets/cluster/cluster-target.js';
+import { DirectoryTarget } from '../../src/targets/directory/directory-target.js';
+import { BusyError, type Progress } from '../../src/operations/target.js';
 import { createOperations, UnknownInstanceError } from '../../src/operations/index.js';
 import { FakeApi, kubeConfig } from '../fixtures/kube/fake-api.js';
 import { paths } from '../fixtures/kube/bundles.js';

@@ -1,5 +1,5 @@
 // Result pieces several handlers share: how a wait ended, "no such instance", the several-controllers warning.
-import type { Outcome } from '../../kube/target.js';
+import type { Outcome } from '../../operations/target.js';
 import { message } from '../messages.js';
 import type { Block, Message } from '../model.js';
 import { answer, type Planned } from './types.js';

@@ -1,6 +1,6 @@
 // status [name]: one section per instance with the facts people check first.
-import type { InstanceStatus } from '../../kube/target.js';
-import { formatAge } from '../../kube/format.js';
+import type { InstanceStatus } from '../../operations/target.js';
+import { formatAge } from '../format.js';
 import type { ParsedCommand } from '../grammar.js';
 import { limit, message } from '../messages.js';
 import type { Block, Message } from '../model.js';

@@ -1,6 +1,6 @@
 // What a command handler is: it looks at the world and says what to do — answer now, run now, or ask first.
 // The runner owns authorization, confirmation tokens, progress and audit, so handlers stay small.
-import type { ProgressSink } from '../../kube/target.js';
+import type { ProgressSink } from '../../operations/target.js';
 import type { Actor, Operations } from '../../operations/api.js';
 import type { SpecSources } from '../../instance/index.js';
 import type { Caller, Message } from '../model.js';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { ClusterTarget } from '../../src/kube/cluster-target.js';
-import { BusyError, type Progress } from '../../src/kube/target.js';
+import { ClusterTarget } from '../../src/targets/cluster/cluster-target.js';
+import { BusyError, type Progress } from '../../src/operations/target.js';
 import { FakeApi, kubeConfig, status } from '../fixtures/kube/fake-api.js';
 import { bundleOf, cascConfigMap, claim, liveStatefulSet, namespace, paths, pod, service, statefulSet, volume } from '../fixtures/kube/bundles.js';
 

@@ -1,20 +1,21 @@
 // The real cluster: server-side apply with field manager jenkins-chatops, waits that explain failures, a Lease lock.
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import type { Bundle, KubeObject } from '../render/bundle.js';
-import { ANNOTATION_CASC_REVISION, LABEL_AGENT_INSTANCE, controllerSelector, instanceLabels, LABEL_SPEC, selectorString } from '../render/labels.js';
-import type { Values } from '../instance/index.js';
+import type { Bundle, KubeObject } from '../../render/bundle.js';
+import { ANNOTATION_CASC_REVISION, LABEL_AGENT_INSTANCE, controllerSelector, instanceLabels, LABEL_SPEC, selectorString } from '../../render/labels.js';
+import type { Values } from '../../instance/index.js';
 import { latestReload } from './casc-reload.js';
-import { FIELD_MANAGER, KubeClient, plain, refOf } from './client.js';
-import { objectChange } from './diff.js';
-import { withLease } from './lease-lock.js';
+import { FIELD_MANAGER, KubeClient, plain, refOf } from '../../kube/client.js';
+import { objectChange } from '../diff.js';
+import { LeaseHeldError, withLease } from '../../kube/lease-lock.js';
 import { claimName, evaluateRollout, type FirstSeen } from './readiness.js';
-import type { RetryPolicy } from './retry.js';
+import type { RetryPolicy } from '../../kube/retry.js';
 import { controllerPod, serviceUrls, volume } from './status-view.js';
-import { parseStoredValues, specConfigMap, specConfigMapName, VALUES_KEY } from './stored-values.js';
-import type {
-  ApplyOptions, ApplyResult, DeleteResult, InstanceStatus, ObjectChange, Outcome, Plan, ProgressSink, Target, WaitOptions,
-} from './target.js';
+import { parseStoredValues, specConfigMap, specConfigMapName, VALUES_KEY } from '../stored-values.js';
+import {
+  BusyError,
+  type ApplyOptions, type ApplyResult, type DeleteResult, type InstanceStatus, type ObjectChange, type Outcome, type Plan, type ProgressSink, type Target, type WaitOptions,
+} from '../../operations/target.js';
 
 export interface ClusterTargetOptions {
   description?: string;
@@ -325,7 +326,16 @@ export class ClusterTarget implements Target {
     return { deleted, kept };
   }
 
-  withLock<T>(instance: string, namespace: string, holder: string, fn: () => Promise<T>): Promise<T> {
+  async withLock<T>(instance: string, namespace: string, holder: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.lease(instance, namespace, holder, fn);
+    } catch (err) {
+      if (err instanceof LeaseHeldError) throw new BusyError(instance, err.holder, err.since);
+      throw err;
+    }
+  }
+
+  private lease<T>(instance: string, namespace: string, holder: string, fn: () => Promise<T>): Promise<T> {
     return withLease(this.client, instance, namespace, holder, {
       durationSeconds: this.options.leaseSeconds,
       now: () => new Date(this.options.now()),

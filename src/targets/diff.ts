@@ -1,6 +1,6 @@
 // What would change, field by field: desired (a server-side dry-run, or the rendered file) against what is there.
 import type { KubeObject } from '../render/bundle.js';
-import type { FieldChange, ObjectChange } from './target.js';
+import type { FieldChange, ObjectChange } from '../operations/target.js';
 
 const NOISE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'creationTimestamp', 'uid', 'selfLink'];
 

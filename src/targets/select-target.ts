@@ -1,9 +1,9 @@
 // Which target a process uses: --dir forces the directory; else the cluster (in-cluster or kubeconfig); else a directory.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterTarget, type ClusterTargetOptions } from './cluster-target.js';
-import { findCluster, type ConnectionOptions } from './connection.js';
-import { DEFAULT_DIRECTORY, DirectoryTarget } from './directory-target.js';
-import type { Target } from './target.js';
+import { ClusterTarget, type ClusterTargetOptions } from './cluster/cluster-target.js';
+import { findCluster, type ConnectionOptions } from '../kube/connection.js';
+import { DEFAULT_DIRECTORY, DirectoryTarget } from './directory/directory-target.js';
+import type { Target } from '../operations/target.js';
 
 export interface TargetSelection extends ConnectionOptions {
   /** Force the directory target at this folder. */

@@ -4,14 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
-import type { Bundle, KubeObject } from '../render/bundle.js';
-import { ANNOTATION_CASC_REVISION } from '../render/labels.js';
-import type { Values } from '../instance/index.js';
-import { objectChange } from './diff.js';
-import { parseStoredValues, valuesYaml } from './stored-values.js';
+import type { Bundle, KubeObject } from '../../render/bundle.js';
+import { ANNOTATION_CASC_REVISION } from '../../render/labels.js';
+import type { Values } from '../../instance/index.js';
+import { objectChange } from '../diff.js';
+import { parseStoredValues, valuesYaml } from '../stored-values.js';
 import {
   BusyError, type ApplyOptions, type ApplyResult, type DeleteResult, type InstanceStatus, type ObjectChange, type Outcome, type Plan, type ProgressSink, type Target,
-} from './target.js';
+} from '../../operations/target.js';
 
 export const DEFAULT_DIRECTORY = './.jenkins-chatops';
 const ADMIN_FILE = 'admin-secret.yaml';

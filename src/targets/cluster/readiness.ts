@@ -1,7 +1,7 @@
 // Reads controller pods, claims and the StatefulSet and says how far a rollout got, or why it cannot finish.
 import type { V1ContainerStatus, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
-import type { KubeObject } from '../render/bundle.js';
-import type { Outcome, Progress } from './target.js';
+import type { KubeObject } from '../../render/bundle.js';
+import type { Outcome, Progress } from '../../operations/target.js';
 
 export interface RolloutSnapshot {
   instance: string;

@@ -1,5 +1,5 @@
 // Plain-text renderings of plans, outcomes and status, shared by the CLI and the console.
-import type { FieldChange, InstanceStatus, Outcome, Plan } from './target.js';
+import type { FieldChange, InstanceStatus, Outcome, Plan } from '../operations/target.js';
 
 const MAX_FIELDS = 12;
 const MAX_VALUE_CHARS = 120;

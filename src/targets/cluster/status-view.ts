@@ -1,6 +1,6 @@
 // Builds the status a user reads (pods, volumes, where to open Jenkins) from what the API returned.
 import type { V1Node, V1PersistentVolumeClaim, V1Pod, V1Service } from '@kubernetes/client-node';
-import type { ControllerPodStatus, VolumeStatus } from './target.js';
+import type { ControllerPodStatus, VolumeStatus } from '../../operations/target.js';
 
 export function controllerPod(pod: V1Pod, now: number): ControllerPodStatus {
   const statuses = pod.status?.containerStatuses ?? [];
