@@ -1,4 +1,4 @@
-// One operation per instance across every bot replica: a coordination.k8s.io Lease `<name>-lock` with expiry,
+// One operation per instance across every bot replica: a coordination.k8s.io Lease (named by the caller) with expiry,
 // renewed while the operation runs, so a crashed holder blocks others for at most one lease duration.
 import type { V1Lease } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
@@ -39,14 +39,22 @@ function isOurs(found: V1Lease, sent: V1Lease): boolean {
   return found.spec?.holderIdentity === sent.spec?.holderIdentity && acquired(found) === acquired(sent);
 }
 
-export async function withLease<T>(client: KubeClient, instance: string, namespace: string, holder: string, options: LeaseOptions, fn: () => Promise<T>): Promise<T> {
-  const name = `${instance}-lock`;
+/** The Lease to hold: its name and namespace, who holds it, and the labels that say what it belongs to. */
+export interface LeaseRef {
+  name: string;
+  namespace: string;
+  holder: string;
+  labels: Record<string, string>;
+}
+
+export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: LeaseOptions, fn: () => Promise<T>): Promise<T> {
+  const { name, namespace, holder, labels } = ref;
   const body = (resourceVersion?: string, transitions = 0): V1Lease => {
     const now = microTime(options.now());
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name, namespace, resourceVersion, labels: { 'app.kubernetes.io/managed-by': 'jenkins-chatops', 'app.kubernetes.io/instance': instance } },
+      metadata: { name, namespace, resourceVersion, labels },
       spec: { holderIdentity: holder, leaseDurationSeconds: options.durationSeconds, acquireTime: now as never, renewTime: now as never, leaseTransitions: transitions },
     };
   };

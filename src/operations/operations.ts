@@ -5,6 +5,7 @@ import { renderBundle } from '../render/index.js';
 import type { ProgressSink, Target } from './target.js';
 import { clone, deepMerge, isPlainObject, loadSources, mergeLayers, resolveSpec, type InstanceSpec, type SpecSources, type Values } from '../instance/index.js';
 import type { Actor, DeployRequest, DeployResult, Operations } from './api.js';
+import { names } from '../instance/naming.js';
 
 export interface OperationsOptions {
   /** The generator; tests may pass a stub. */
@@ -69,9 +70,9 @@ export function createOperations(target: Target, options: OperationsOptions = {}
       if (!applied || req.wait === false) return result;
       const touched = new Set(plan.changes.filter((c) => c.action !== 'unchanged').map((c) => `${c.kind}/${c.name}`));
       const wait = { timeoutSeconds: req.timeoutSeconds ?? options.readyTimeoutSeconds, onProgress: req.onProgress };
-      if (touched.has(`StatefulSet/${bundle.instance}`)) {
+      if (touched.has(`StatefulSet/${names.statefulSet(bundle.instance)}`)) {
         result.outcome = await target.waitReady(bundle, wait);
-      } else if (touched.has(`ConfigMap/${bundle.instance}-casc`)) {
+      } else if (touched.has(`ConfigMap/${names.cascConfigMap(bundle.instance)}`)) {
         result.outcome = await target.waitCascReload(bundle, { ...wait, timeoutSeconds: req.timeoutSeconds ?? options.reloadTimeoutSeconds });
       }
       return result;
@@ -95,7 +96,7 @@ export function createOperations(target: Target, options: OperationsOptions = {}
       const before = bundle.spec.controller.replicas;
       const result = await deploy({ instance: req.instance, namespace: req.namespace, changes: [{ controller }], actor: req.actor, wait: req.wait, onProgress: req.onProgress });
       if (result.applied && req.replicas < before) {
-        const kept = Array.from({ length: before - req.replicas }, (_, i) => `jenkins-home-${req.instance}-${req.replicas + i}`);
+        const kept = Array.from({ length: before - req.replicas }, (_, i) => names.homeClaim(req.instance, req.replicas + i));
         req.onProgress?.({
           phase: 'volumes-kept',
           message: `kept ${kept.join(', ')}${bundle.spec.persistence.mode === 'static' ? ' and their PersistentVolumes' : ''}: scaling back up reuses the data; delete --purge removes it`,

@@ -4,11 +4,9 @@ import { createHash } from 'node:crypto';
 import { dump } from 'js-yaml';
 import type { InstanceSpec, PodTemplateSpec, Resources } from '../instance/index.js';
 import { toMebibytes } from '../instance/index.js';
-import { controllerSelector, instanceLabels, LABEL_AGENT_INSTANCE, LABEL_CASC, namespaceLabels } from './labels.js';
+import { controllerSelector, HOME_CLAIM, instanceLabels, LABEL_AGENT_INSTANCE, LABEL_CASC, names, namespaceLabels } from '../instance/naming.js';
 import { kubeEnvLiteral } from './scalars.js';
 
-/** The volumeClaimTemplate name: instance `jenkins` ordinal 0 gets PVC `jenkins-home-jenkins-0`. */
-export const HOME_CLAIM = 'jenkins-home';
 export const JENKINS_HOME = '/var/jenkins_home';
 export const CASC_DIR = `${JENKINS_HOME}/casc_configs`;
 export const SECRETS_DIR = '/run/secrets/additional';
@@ -23,11 +21,6 @@ const PROVISIONER_OPTS = [
   '-Dhudson.slaves.NodeProvisioner.MARGIN=50',
   '-Dhudson.slaves.NodeProvisioner.MARGIN0=0.85',
 ];
-
-export const claimName = (instance: string, ordinal: number): string => `${HOME_CLAIM}-${instance}-${ordinal}`;
-export const staticVolumeName = (instance: string, ordinal: number): string => `${instance}-home-${ordinal}`;
-export const adminSecretName = (spec: InstanceSpec): string => spec.controller.adminSecret ?? `${spec.name}-admin`;
-export const cascConfigMapName = (instance: string): string => `${instance}-casc`;
 
 export function javaOpts(spec: InstanceSpec): string {
   const user = spec.controller.javaOpts?.trim();
@@ -99,8 +92,8 @@ export type RenderContext = ReturnType<typeof buildContext>;
 export function buildContext(spec: InstanceSpec) {
   const { name, namespace } = spec;
   const agentNamespace = spec.agents.namespace ?? namespace;
-  const httpService = name;
-  const agentService = `${name}-agent`;
+  const httpService = names.httpService(name);
+  const agentService = names.agentService(name);
   const jenkinsUrl = `http://${httpService}.${namespace}.svc.cluster.local:${spec.service.port}/`;
   const replicas = spec.controller.replicas;
   const isStatic = spec.persistence.mode === 'static';
@@ -111,7 +104,9 @@ export function buildContext(spec: InstanceSpec) {
     namespace,
     agentNamespace,
     separateAgentNamespace: agentNamespace !== namespace,
-    serviceAccount: name,
+    statefulSet: names.statefulSet(name),
+    serviceAccount: names.serviceAccount(name),
+    roles: { agents: names.agentsRole(name), cascReload: names.cascReloadRole(name) },
     labels: {
       controller: instanceLabels(name, 'controller'),
       rbac: instanceLabels(name, 'rbac'),
@@ -123,8 +118,8 @@ export function buildContext(spec: InstanceSpec) {
     },
     selector: controllerSelector(name),
     cascLabel: LABEL_CASC,
-    cascConfigMap: cascConfigMapName(name),
-    adminSecret: adminSecretName(spec),
+    cascConfigMap: names.cascConfigMap(name),
+    adminSecret: names.adminSecret(name, spec.controller.adminSecret),
     controller: {
       image: spec.controller.image,
       sidecarImage: spec.controller.reloadSidecarImage,
@@ -159,9 +154,9 @@ export function buildContext(spec: InstanceSpec) {
       storageClass: isStatic ? 'manual' : spec.persistence.storageClass,
       volumes: isStatic
         ? ordinals.map((ordinal) => ({
-            name: staticVolumeName(name, ordinal),
-            claim: claimName(name, ordinal),
-            path: `${spec.persistence.hostPath!.replace(/\/+$/, '')}/${name}-${ordinal}`,
+            name: names.staticVolume(name, ordinal),
+            claim: names.homeClaim(name, ordinal),
+            path: names.hostDirectory(spec.persistence.hostPath!, name, ordinal),
             node: spec.persistence.node,
           }))
         : [],

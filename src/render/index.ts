@@ -4,5 +4,5 @@ export { loadTemplates, TemplateError, type TemplateSet } from './handlebars-env
 export { validateKubeObject, type SchemaProblem } from './validate-kube.js';
 export { validateCasc } from './validate-casc.js';
 export { writeBundle, bundleStream } from './write.js';
-export { claimName, staticVolumeName, adminSecretName, cascConfigMapName, templateId, HOME_CLAIM } from './context.js';
-export * from './labels.js';
+export { templateId } from './context.js';
+export * from '../instance/naming.js';

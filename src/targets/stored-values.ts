@@ -1,12 +1,10 @@
-// The user's values live next to the instance (ConfigMap `<name>-spec`), so any bot replica can re-render it.
+// The user's values live next to the instance (ConfigMap names.specConfigMap), so any bot replica can re-render it.
 import { dump, load } from 'js-yaml';
 import type { Bundle, KubeObject } from '../render/bundle.js';
-import { instanceLabels, LABEL_SPEC } from '../render/labels.js';
+import { instanceLabels, LABEL_SPEC, names } from '../instance/naming.js';
 import { clone, type Values } from '../instance/index.js';
 
 export const VALUES_KEY = 'values.yaml';
-
-export const specConfigMapName = (instance: string) => `${instance}-spec`;
 
 export function valuesYaml(values: Values): string {
   // clone: plain objects of this realm, which dump accepts (structuredClone's may not be).
@@ -18,7 +16,7 @@ export function specConfigMap(bundle: Bundle, values: Values): KubeObject {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
-      name: specConfigMapName(bundle.instance),
+      name: names.specConfigMap(bundle.instance),
       namespace: bundle.namespace,
       labels: { ...instanceLabels(bundle.instance, 'spec'), [LABEL_SPEC]: bundle.instance },
     },

@@ -295,6 +295,19 @@ describe('ClusterTarget.delete', () => {
     expect(result.deleted).toEqual(expect.arrayContaining(['PersistentVolumeClaim/jenkins-home-ci-0', 'Secret/ci-admin', 'PersistentVolume/ci-home-0']));
     expect(api.objects.has(paths.pvc(0)) || api.objects.has(paths.pv(0))).toBe(false);
   });
+
+  it("--purge of ci leaves the claims of an instance whose name starts the same (ci-dev)", async () => {
+    const api = new FakeApi();
+    const bundle = bundleOf([statefulSet()], { static: true });
+    await target().apply(bundle, values);
+    api.put(paths.pvc(0), claim(0, 'Bound'));
+    const other = `/api/v1/namespaces/jenkins/persistentvolumeclaims/jenkins-home-ci-dev-0`;
+    api.put(other, { ...claim(0, 'Bound'), metadata: { name: 'jenkins-home-ci-dev-0', namespace: 'jenkins' } });
+    const result = await target().delete(bundle, { purge: true });
+    expect(result.deleted).toContain('PersistentVolumeClaim/jenkins-home-ci-0');
+    expect(result.deleted).not.toContain('PersistentVolumeClaim/jenkins-home-ci-dev-0');
+    expect(api.objects.has(other)).toBe(true);
+  });
 });
 
 describe('ClusterTarget.withLock (Lease)', () => {

@@ -2,16 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import type { Bundle, KubeObject } from '../../render/bundle.js';
-import { ANNOTATION_CASC_REVISION, LABEL_AGENT_INSTANCE, controllerSelector, instanceLabels, LABEL_SPEC, selectorString } from '../../render/labels.js';
+import { ANNOTATION_CASC_REVISION, LABEL_AGENT_INSTANCE, controllerSelector, homeClaimOrdinal, instanceLabels, LABEL_SPEC, names, selectorString } from '../../instance/naming.js';
 import type { Values } from '../../instance/index.js';
 import { latestReload } from './casc-reload.js';
 import { FIELD_MANAGER, KubeClient, plain, refOf } from '../../kube/client.js';
 import { objectChange } from '../diff.js';
 import { LeaseHeldError, withLease } from '../../kube/lease-lock.js';
-import { claimName, evaluateRollout, type FirstSeen } from './readiness.js';
+import { evaluateRollout, type FirstSeen } from './readiness.js';
 import type { RetryPolicy } from '../../kube/retry.js';
 import { controllerPod, serviceUrls, volume } from './status-view.js';
-import { parseStoredValues, specConfigMap, specConfigMapName, VALUES_KEY } from '../stored-values.js';
+import { parseStoredValues, specConfigMap, VALUES_KEY } from '../stored-values.js';
 import {
   BusyError,
   type ApplyOptions, type ApplyResult, type DeleteResult, type InstanceStatus, type ObjectChange, type Outcome, type Plan, type ProgressSink, type Target, type WaitOptions,
@@ -30,8 +30,10 @@ export interface ClusterTargetOptions {
   now?: () => number;
 }
 
-export const adminSecretName = (bundle: Bundle) => bundle.spec.controller.adminSecret ?? `${bundle.instance}-admin`;
-const cascConfigMapName = (instance: string) => `${instance}-casc`;
+const adminSecretName = (bundle: Bundle) => names.adminSecret(bundle.instance, bundle.spec.controller.adminSecret);
+/** This instance's home claims among a namespace's claims (exact names: `ci` never takes `ci-dev`'s). */
+const homeClaimsOf = <T extends { metadata?: { name?: string } }>(instance: string, claims: T[]): T[] =>
+  claims.filter((c) => homeClaimOrdinal(instance, c.metadata?.name ?? '') !== undefined);
 
 function decode(value: string | undefined): string {
   return value === undefined ? '' : Buffer.from(value, 'base64').toString('utf8');
@@ -62,7 +64,7 @@ export class ClusterTarget implements Target {
 
   async loadValues(instance: string, namespace?: string): Promise<Values | undefined> {
     if (namespace) {
-      const cm = await this.client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: specConfigMapName(instance), namespace });
+      const cm = await this.client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: names.specConfigMap(instance), namespace });
       return cm ? parseStoredValues((cm.data as Record<string, string> | undefined)?.[VALUES_KEY], `ConfigMap ${namespace}/${cm.metadata.name}`) : undefined;
     }
     const list = await this.client.listConfigMapsEverywhere(`${LABEL_SPEC}=${instance}`);
@@ -128,7 +130,7 @@ export class ClusterTarget implements Target {
   async readAdminPassword(instance: string, namespace: string): Promise<{ user: string; password: string }> {
     const values = await this.loadValues(instance, namespace);
     const controller = (values?.controller ?? {}) as { adminSecret?: string };
-    const name = controller.adminSecret ?? `${instance}-admin`;
+    const name = names.adminSecret(instance, controller.adminSecret);
     const secret = await this.client.read({ apiVersion: 'v1', kind: 'Secret', name, namespace });
     if (!secret) throw new Error(`Secret ${namespace}/${name} does not exist; deploy ${instance} first`);
     const data = (secret.data ?? {}) as Record<string, string>;
@@ -137,12 +139,11 @@ export class ClusterTarget implements Target {
 
   private async rolloutSnapshot(bundle: Bundle) {
     const ns = bundle.namespace;
-    const statefulSet = await this.client.read({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: bundle.instance, namespace: ns });
+    const statefulSet = await this.client.read({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: names.statefulSet(bundle.instance), namespace: ns });
     const pods = await this.client.listPods(ns, selectorString(controllerSelector(bundle.instance)));
     const claims = await this.client.listClaims(ns);
-    const prefix = claimName(bundle.instance, 0).replace(/0$/, '');
     return {
-      snapshot: { instance: bundle.instance, statefulSet, pods: pods.items, claims: claims.items.filter((c) => c.metadata?.name?.startsWith(prefix)), now: this.options.now() },
+      snapshot: { instance: bundle.instance, statefulSet, pods: pods.items, claims: homeClaimsOf(bundle.instance, claims.items), now: this.options.now() },
       resourceVersion: pods.metadata?.resourceVersion,
     };
   }
@@ -221,10 +222,10 @@ export class ClusterTarget implements Target {
   /** Which running controllers have loaded the revision in the `<name>-casc` ConfigMap (see casc-reload.ts). */
   private async cascLoaded(bundle: Bundle): Promise<{ running: number; loaded: string[]; pending: string[]; problem?: string; live?: string }> {
     const ns = bundle.namespace;
-    const cm = await this.client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: cascConfigMapName(bundle.instance), namespace: ns });
+    const cm = await this.client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: names.cascConfigMap(bundle.instance), namespace: ns });
     const live = cm?.metadata.annotations?.[ANNOTATION_CASC_REVISION];
     if (live !== bundle.cascRevision) {
-      return { running: 0, loaded: [], pending: [], problem: `ConfigMap ${cascConfigMapName(bundle.instance)} holds JCasC revision ${live ?? '(none)'}, not ${bundle.cascRevision}: the apply did not reach the cluster` };
+      return { running: 0, loaded: [], pending: [], problem: `ConfigMap ${names.cascConfigMap(bundle.instance)} holds JCasC revision ${live ?? '(none)'}, not ${bundle.cascRevision}: the apply did not reach the cluster` };
     }
     const appliedAt = this.appliedAt(cm!);
     const pods = (await this.client.listPods(ns, selectorString(controllerSelector(bundle.instance)))).items.filter((p) => p.status?.phase === 'Running');
@@ -261,7 +262,7 @@ export class ClusterTarget implements Target {
   async status(instance: string, namespace: string): Promise<InstanceStatus> {
     const now = this.options.now();
     const values = await this.loadValues(instance, namespace);
-    const sts = await this.client.read({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: instance, namespace });
+    const sts = await this.client.read({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: names.statefulSet(instance), namespace });
     const base: InstanceStatus = { name: instance, namespace, exists: !!(sts || values), replicas: { desired: 0, ready: 0 }, controllers: [], volumes: [], urls: [], agents: { running: 0, pending: 0 }, casc: {} };
     if (!base.exists) return base;
     const spec = (sts?.spec ?? {}) as { replicas?: number };
@@ -269,9 +270,8 @@ export class ClusterTarget implements Target {
     base.replicas = { desired: spec.replicas ?? 0, ready: stsStatus.readyReplicas ?? 0 };
     const pods = await this.client.listPods(namespace, selectorString(controllerSelector(instance)));
     base.controllers = pods.items.map((p) => controllerPod(p, now)).sort((a, b) => a.name.localeCompare(b.name));
-    const prefix = claimName(instance, 0).replace(/0$/, '');
-    base.volumes = (await this.client.listClaims(namespace)).items.filter((c) => c.metadata?.name?.startsWith(prefix)).map(volume);
-    const service = await this.client.readService(namespace, instance);
+    base.volumes = homeClaimsOf(instance, (await this.client.listClaims(namespace)).items).map(volume);
+    const service = await this.client.readService(namespace, names.httpService(instance));
     const needsNodes = service?.spec?.type === 'NodePort' || service?.spec?.type === 'LoadBalancer';
     const nodes = needsNodes ? (await this.client.listNodes()).items : [];
     const port = (values?.service as { port?: number } | undefined)?.port ?? 8080;
@@ -283,7 +283,7 @@ export class ClusterTarget implements Target {
       running: agents.items.filter((p) => p.status?.phase === 'Running').length,
       pending: agents.items.filter((p) => p.status?.phase === 'Pending').length,
     };
-    const cm = await this.client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: cascConfigMapName(instance), namespace });
+    const cm = await this.client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: names.cascConfigMap(instance), namespace });
     const desired = cm?.metadata.annotations?.[ANNOTATION_CASC_REVISION];
     if (desired) {
       base.casc.desired = desired;
@@ -313,8 +313,7 @@ export class ClusterTarget implements Target {
       else if (object.kind === 'PersistentVolume' && !options.purge) kept.push(`PersistentVolume/${ref.name}`);
       else if (object.kind !== 'PersistentVolume') await remove(ref);
     }
-    const prefix = claimName(bundle.instance, 0).replace(/0$/, '');
-    const claims = (await this.client.listClaims(bundle.namespace)).items.map((c) => c.metadata?.name ?? '').filter((n) => n.startsWith(prefix));
+    const claims = homeClaimsOf(bundle.instance, (await this.client.listClaims(bundle.namespace)).items).map((c) => c.metadata?.name ?? '');
     const secret = { apiVersion: 'v1', kind: 'Secret', name: adminSecretName(bundle), namespace: bundle.namespace };
     if (options.purge) {
       for (const claim of claims) await remove({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim, namespace: bundle.namespace });
@@ -336,7 +335,8 @@ export class ClusterTarget implements Target {
   }
 
   private lease<T>(instance: string, namespace: string, holder: string, fn: () => Promise<T>): Promise<T> {
-    return withLease(this.client, instance, namespace, holder, {
+    const ref = { name: names.lockLease(instance), namespace, holder, labels: instanceLabels(instance, 'lock') };
+    return withLease(this.client, ref, {
       durationSeconds: this.options.leaseSeconds,
       now: () => new Date(this.options.now()),
       createNamespace: async () => {

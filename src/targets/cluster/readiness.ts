@@ -2,6 +2,7 @@
 import type { V1ContainerStatus, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import type { KubeObject } from '../../render/bundle.js';
 import type { Outcome, Progress } from '../../operations/target.js';
+import { names } from '../../instance/naming.js';
 
 export interface RolloutSnapshot {
   instance: string;
@@ -27,7 +28,6 @@ export type FirstSeen = Map<string, number>;
 const PULL_FAILURES = new Set(['ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 const CONFIG_FAILURES = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 
-export const claimName = (instance: string, ordinal: number) => `jenkins-home-${instance}-${ordinal}`;
 
 function num(value: unknown): number {
   return typeof value === 'number' ? value : 0;
@@ -85,8 +85,8 @@ export function evaluateRollout(snapshot: RolloutSnapshot, firstSeen: FirstSeen,
   let readyCurrent = 0;
 
   for (let ordinal = 0; ordinal < desired; ordinal++) {
-    const podName = `${instance}-${ordinal}`;
-    const claim = claimsByName.get(claimName(instance, ordinal));
+    const podName = names.controllerPod(instance, ordinal);
+    const claim = claimsByName.get(names.homeClaim(instance, ordinal));
     if (claim?.status?.phase === 'Bound') {
       steps.push({ key: `pvc:${claim.metadata?.name}`, phase: 'pvc-bound', object: `PersistentVolumeClaim/${claim.metadata?.name}`, message: `volume claim ${claim.metadata?.name} is bound to ${claim.spec?.volumeName ?? 'a volume'}` });
     }
@@ -104,8 +104,8 @@ export function evaluateRollout(snapshot: RolloutSnapshot, firstSeen: FirstSeen,
       const aboutClaims = claimPending || /PersistentVolumeClaim|persistentvolumeclaim|volume node affinity/.test(text);
       if (lasted(firstSeen, `${podName}/unschedulable`, now, graceMs)) {
         if (aboutClaims) {
-          const claimText = claim ? `claim ${claim.metadata?.name} is ${claim.status?.phase ?? 'Pending'}` : `claim ${claimName(instance, ordinal)} does not exist yet`;
-          return { steps, waitingFor, outcome: { status: 'failed', reason: 'pvc-unbound', message: `${podName} cannot start: its volume ${claimText} (scheduler: ${text}); with dynamic storage check that a default StorageClass exists (or set persistence.storageClass), with static storage that PersistentVolume ${instance}-home-${ordinal} exists and matches` } };
+          const claimText = claim ? `claim ${claim.metadata?.name} is ${claim.status?.phase ?? 'Pending'}` : `claim ${names.homeClaim(instance, ordinal)} does not exist yet`;
+          return { steps, waitingFor, outcome: { status: 'failed', reason: 'pvc-unbound', message: `${podName} cannot start: its volume ${claimText} (scheduler: ${text}); with dynamic storage check that a default StorageClass exists (or set persistence.storageClass), with static storage that PersistentVolume ${names.staticVolume(instance, ordinal)} exists and matches` } };
         }
         return { steps, waitingFor, outcome: { status: 'failed', reason: 'unschedulable', message: `${podName} cannot be scheduled: ${text}` } };
       }

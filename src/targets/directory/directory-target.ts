@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
 import type { Bundle, KubeObject } from '../../render/bundle.js';
-import { ANNOTATION_CASC_REVISION } from '../../render/labels.js';
+import { ANNOTATION_CASC_REVISION, names } from '../../instance/naming.js';
 import type { Values } from '../../instance/index.js';
 import { objectChange } from '../diff.js';
 import { parseStoredValues, valuesYaml } from '../stored-values.js';
@@ -105,7 +105,7 @@ export class DirectoryTarget implements Target {
     const secret = {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: bundle.spec.controller.adminSecret ?? `${bundle.instance}-admin`, namespace: bundle.namespace },
+      metadata: { name: names.adminSecret(bundle.instance, bundle.spec.controller.adminSecret), namespace: bundle.namespace },
       type: 'Opaque',
       stringData: { 'jenkins-admin-user': bundle.spec.controller.adminUser, 'jenkins-admin-password': randomBytes(18).toString('base64url') },
     };

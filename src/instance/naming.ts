@@ -1,0 +1,84 @@
+// Every object name, label and annotation derived from an instance, defined once: the templates (through the
+// render context), the targets, the alerter and the commands all ask here. A name spelled anywhere else is a bug
+// waiting for the day the two spellings disagree (test/instance/naming.test.ts greps for such copies).
+
+/** The StatefulSet's volumeClaimTemplate name: instance `jenkins` ordinal 0 gets PVC `jenkins-home-jenkins-0`. */
+export const HOME_CLAIM = 'jenkins-home';
+
+/** Names of the objects one instance is made of. The StatefulSet, its HTTP Service and ServiceAccount bear the instance's own name. */
+export const names = {
+  statefulSet: (instance: string): string => instance,
+  httpService: (instance: string): string => instance,
+  agentService: (instance: string): string => `${instance}-agent`,
+  serviceAccount: (instance: string): string => instance,
+  agentsRole: (instance: string): string => `${instance}-agents`,
+  cascReloadRole: (instance: string): string => `${instance}-casc-reload`,
+  cascConfigMap: (instance: string): string => `${instance}-casc`,
+  /** The user values stored at the last deploy, so any bot replica can re-render the instance. */
+  specConfigMap: (instance: string): string => `${instance}-spec`,
+  /** Created once by the first deploy, never rotated; `controller.adminSecret` names one the user made instead. */
+  adminSecret: (instance: string, override?: string): string => override ?? `${instance}-admin`,
+  /** The coordination Lease held while an operation runs on the instance. */
+  lockLease: (instance: string): string => `${instance}-lock`,
+  /** What the StatefulSet controller names ordinal N's claim: `<claimTemplate>-<statefulset>-<ordinal>`. */
+  homeClaim: (instance: string, ordinal: number): string => `${HOME_CLAIM}-${names.statefulSet(instance)}-${ordinal}`,
+  /** Ordinal N's pod, as the StatefulSet controller names it. */
+  controllerPod: (instance: string, ordinal: number): string => `${names.statefulSet(instance)}-${ordinal}`,
+  /** Static storage: the pre-bound PersistentVolume of ordinal N. */
+  staticVolume: (instance: string, ordinal: number): string => `${instance}-home-${ordinal}`,
+  /** Static storage: ordinal N's folder on the node, under the spec's hostPath. */
+  hostDirectory: (hostPath: string, instance: string, ordinal: number): string => `${hostPath.replace(/\/+$/, '')}/${instance}-${ordinal}`,
+} as const;
+
+/** Ordinal N's claim name → N, when `claim` is one of this instance's home claims (an exact match, not a prefix). */
+export function homeClaimOrdinal(instance: string, claim: string): number | undefined {
+  const prefix = `${HOME_CLAIM}-${names.statefulSet(instance)}-`;
+  if (!claim.startsWith(prefix)) return undefined;
+  const rest = claim.slice(prefix.length);
+  return /^(0|[1-9]\d*)$/.test(rest) ? Number(rest) : undefined;
+}
+
+// Labels and annotations shared by the generator, the cluster code and the alerter.
+
+export const MANAGED_BY = 'jenkins-chatops';
+export const LABEL_NAME = 'app.kubernetes.io/name';
+export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
+export const LABEL_COMPONENT = 'app.kubernetes.io/component';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+
+/** ConfigMaps carrying JCasC for an instance; the reload sidecar watches this label (value = instance name). */
+export const LABEL_CASC = 'jenkins-chatops.io/casc';
+export const ANNOTATION_CASC_REVISION = 'jenkins-chatops.io/casc-revision';
+/** The stored user values of an instance (on the `<name>-spec` ConfigMap written by the cluster code). */
+export const LABEL_SPEC = 'jenkins-chatops.io/spec';
+
+/** Put on every agent pod by the cloud's `podLabels`: which instance's Jenkins started it. */
+export const LABEL_AGENT_INSTANCE = 'jenkins-chatops.io/instance';
+
+/** Labels the Kubernetes plugin puts on agent pods. */
+export const AGENT_POD_LABEL = 'jenkins/label';
+export const AGENT_POD_MARKER = 'jenkins';
+
+export function instanceLabels(instance: string, component: string): Record<string, string> {
+  return {
+    [LABEL_NAME]: 'jenkins',
+    [LABEL_INSTANCE]: instance,
+    [LABEL_COMPONENT]: component,
+    [LABEL_MANAGED_BY]: MANAGED_BY,
+    [LABEL_PART_OF]: 'jenkins-chatops',
+  };
+}
+
+export function namespaceLabels(): Record<string, string> {
+  return { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_PART_OF]: 'jenkins-chatops' };
+}
+
+/** Selector for an instance's controller pods. */
+export function controllerSelector(instance: string): Record<string, string> {
+  return { [LABEL_NAME]: 'jenkins', [LABEL_INSTANCE]: instance, [LABEL_COMPONENT]: 'controller' };
+}
+
+export function selectorString(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}
