@@ -1,0 +1,42 @@
+// Plan and apply: each object's change is what a server-side dry-run apply predicts against the live object, so the
+// plan shows exactly what the real apply will do (defaulting, other managers' fields and all).
+import type { Bundle, KubeObject } from '../../render/bundle.js';
+import type { Values } from '../../instance/index.js';
+import { refOf } from '../../kube/client.js';
+import { objectChange } from '../diff.js';
+import { specConfigMap } from '../stored-values.js';
+import type { ApplyOptions, ApplyResult, ObjectChange, Plan } from '../../operations/target.js';
+import type { ClusterContext } from './context.js';
+
+/** The objects a deploy writes, in apply order: the rendered bundle, then the stored values. */
+export function desiredObjects(bundle: Bundle, values?: Values): KubeObject[] {
+  const objects = [...bundle.objects].sort((a, b) => a.order - b.order).map((o) => o.object);
+  return values ? [...objects, specConfigMap(bundle, values)] : objects;
+}
+
+async function changeFor({ client }: ClusterContext, object: KubeObject, force?: boolean): Promise<ObjectChange> {
+  const live = await client.read(refOf(object));
+  if (!live) return objectChange(object, undefined);
+  const predicted = await client.apply(object, { dryRun: true, force });
+  return objectChange(object, live, predicted);
+}
+
+export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: Values | undefined, force?: boolean): Promise<{ plan: Plan; objects: KubeObject[] }> {
+  const objects = desiredObjects(bundle, values);
+  const changes: ObjectChange[] = [];
+  for (const object of objects) changes.push(await changeFor(ctx, object, force));
+  return { plan: { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') }, objects };
+}
+
+export async function applyBundle(ctx: ClusterContext, bundle: Bundle, values: Values, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const { plan, objects } = await planObjects(ctx, bundle, values, options.force);
+  if (options.dryRun || plan.empty) return { plan, applied: false };
+  for (const [i, object] of objects.entries()) {
+    const change = plan.changes[i]!;
+    if (change.action === 'unchanged') continue;
+    options.signal?.throwIfAborted();
+    await ctx.client.apply(object, { force: options.force });
+    options.onProgress?.({ phase: 'applied', object: `${object.kind}/${object.metadata.name}`, message: `${change.action === 'create' ? 'created' : 'updated'} ${object.kind}/${object.metadata.name}` });
+  }
+  return { plan, applied: true };
+}

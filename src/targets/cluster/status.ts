@@ -1,0 +1,43 @@
+// `status`: what runs of an instance — replicas, controller pods, volumes, URLs, agent pods, JCasC live vs desired.
+import type { KubeObject } from '../../render/bundle.js';
+import type { Values } from '../../instance/index.js';
+import { ANNOTATION_CASC_REVISION, LABEL_AGENT_INSTANCE, controllerSelector, names, selectorString } from '../../instance/naming.js';
+import type { InstanceStatus } from '../../operations/target.js';
+import { cascLoaded } from './casc-wait.js';
+import { homeClaimsOf, type ClusterContext } from './context.js';
+import { controllerPod, serviceUrls, volume } from './status-view.js';
+
+/** `values` are the instance's stored values (undefined when it was never deployed or they are gone). */
+export async function instanceStatus(ctx: ClusterContext, instance: string, namespace: string, values: Values | undefined): Promise<InstanceStatus> {
+  const { client, settings } = ctx;
+  const now = settings.now();
+  const sts: KubeObject | undefined = await client.read({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: names.statefulSet(instance), namespace });
+  const base: InstanceStatus = { name: instance, namespace, exists: !!(sts || values), replicas: { desired: 0, ready: 0 }, controllers: [], volumes: [], urls: [], agents: { running: 0, pending: 0 }, casc: {} };
+  if (!base.exists) return base;
+  const spec = (sts?.spec ?? {}) as { replicas?: number };
+  const stsStatus = (sts?.status ?? {}) as { readyReplicas?: number };
+  base.replicas = { desired: spec.replicas ?? 0, ready: stsStatus.readyReplicas ?? 0 };
+  const pods = await client.listPods(namespace, selectorString(controllerSelector(instance)));
+  base.controllers = pods.items.map((p) => controllerPod(p, now)).sort((a, b) => a.name.localeCompare(b.name));
+  base.volumes = homeClaimsOf(instance, (await client.listClaims(namespace)).items).map(volume);
+  const service = await client.readService(namespace, names.httpService(instance));
+  const needsNodes = service?.spec?.type === 'NodePort' || service?.spec?.type === 'LoadBalancer';
+  const nodes = needsNodes ? (await client.listNodes()).items : [];
+  const port = (values?.service as { port?: number } | undefined)?.port ?? 8080;
+  base.urls = serviceUrls(service, nodes, { name: names.httpService(instance), namespace, port });
+  const agentNamespace = (values?.agents as { namespace?: string } | undefined)?.namespace ?? namespace;
+  // This instance's agents only: the cloud labels every pod it starts with the instance's name.
+  const agents = await client.listPods(agentNamespace, `${LABEL_AGENT_INSTANCE}=${instance}`);
+  base.agents = {
+    running: agents.items.filter((p) => p.status?.phase === 'Running').length,
+    pending: agents.items.filter((p) => p.status?.phase === 'Pending').length,
+  };
+  const cm = await client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: names.cascConfigMap(instance), namespace });
+  const desired = cm?.metadata.annotations?.[ANNOTATION_CASC_REVISION];
+  if (desired) {
+    base.casc.desired = desired;
+    const check = await cascLoaded(ctx, instance, namespace, desired).catch(() => undefined);
+    if (check && check.running > 0 && check.loaded.length >= check.running) base.casc.live = desired;
+  }
+  return base;
+}
