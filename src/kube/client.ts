@@ -10,7 +10,8 @@ import {
   type V1APIResource,
   type V1Lease,
 } from '@kubernetes/client-node';
-import type { KubeObject } from '../render/bundle.js';
+import type { KubeObject } from './object.js';
+import { clone } from '../instance/values.js';
 import { describeFailure, statusCode, type Attempt } from './errors.js';
 import { knownResource, pluralOf } from './resources.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
@@ -31,11 +32,6 @@ export interface ObjectRef {
   kind: string;
   name: string;
   namespace?: string;
-}
-
-/** Typed client-node models carry Dates and class instances; diffs and files want plain JSON data. */
-export function plain<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 export function refOf(object: KubeObject): ObjectRef {
@@ -81,7 +77,8 @@ export class KubeClient {
     try {
       const live = await this.call(this.attempt('get', ref), () =>
         this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }));
-      return plain(live) as unknown as KubeObject;
+      // Typed client-node models carry Dates and class instances; diffs and files want plain JSON data.
+      return clone(live) as unknown as KubeObject;
     } catch (err) {
       if (statusCode(err) === 404) return undefined;
       throw err;
@@ -93,21 +90,21 @@ export class KubeClient {
     const ref = refOf(object);
     const result = await this.call(this.attempt('patch', ref), () =>
       this.objects.patch(
-        structuredClone(object) as KubernetesObject,
+        clone(object) as KubernetesObject,
         undefined,
         options.dryRun ? 'All' : undefined,
         FIELD_MANAGER,
         options.force ? true : undefined,
         PatchStrategy.ServerSideApply,
       ));
-    return plain(result) as unknown as KubeObject;
+    return clone(result) as unknown as KubeObject;
   }
 
   /** Creates an object; 'exists' when it is already there (AlreadyExists, 409). */
   async create(object: KubeObject): Promise<'created' | 'exists'> {
     try {
       await this.call(this.attempt('create', refOf(object)), () =>
-        this.objects.create(structuredClone(object) as KubernetesObject, undefined, undefined, FIELD_MANAGER));
+        this.objects.create(clone(object) as KubernetesObject, undefined, undefined, FIELD_MANAGER));
       return 'created';
     } catch (err) {
       if (statusCode(err) === 409) return 'exists';

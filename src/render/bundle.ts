@@ -1,21 +1,9 @@
 // What a render produces: every object of one instance, in apply order, plus the JCasC document.
 import type { InstanceSpec } from '../instance/index.js';
 
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [key: string]: unknown;
-}
+import type { KubeObject } from '../kube/object.js';
 
-/** A Kubernetes object as plain data (what server-side apply sends). */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  [key: string]: unknown;
-}
+export type { KubeObject, ObjectMeta } from '../kube/object.js';
 
 export interface RenderedObject {
   /** Position in apply order (0-based); dependencies come first (Namespace … StatefulSet). */

@@ -1,12 +1,13 @@
 // What would change, field by field: desired (a server-side dry-run, or the rendered file) against what is there.
 import type { KubeObject } from '../render/bundle.js';
+import { clone } from '../instance/values.js';
 import type { FieldChange, ObjectChange } from '../operations/target.js';
 
 const NOISE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'creationTimestamp', 'uid', 'selfLink'];
 
 /** Drops what the server maintains by itself, so only intent is compared. */
 export function withoutNoise(object: KubeObject): Record<string, unknown> {
-  const copy = structuredClone(object) as Record<string, unknown> & { metadata?: Record<string, unknown> };
+  const copy = clone(object) as Record<string, unknown> & { metadata?: Record<string, unknown> };
   delete copy.status;
   if (copy.metadata) {
     for (const key of NOISE_METADATA) delete copy.metadata[key];

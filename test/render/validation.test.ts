@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { validateCasc, validateKubeObject, type KubeObject } from '../../src/render/index.js';
 import { cascOf, objectOf, render, type Loose } from '../helpers/render.js';
+import { clone } from '../../src/instance/index.js';
 
 const bundle = render({ name: 'v', persistence: { mode: 'static', hostPath: '/srv' }, controller: { replicas: 3 } });
 
@@ -11,13 +12,13 @@ describe('Kubernetes schema validation', () => {
   });
 
   it('catches a misspelt field deep in a pod spec', () => {
-    const sts = structuredClone(objectOf(bundle, 'StatefulSet')) as Loose;
+    const sts = clone(objectOf(bundle, 'StatefulSet')) as Loose;
     sts.spec.template.spec.containers[0].imagePulPolicy = 'Always';
     expect(validateKubeObject(sts)).toEqual([{ path: 'spec.template.spec.containers.0.imagePulPolicy', message: 'unknown field "imagePulPolicy"' }]);
   });
 
   it('catches a wrong type and an unknown kind', () => {
-    const svc = structuredClone(objectOf(bundle, 'Service', 'v')) as Loose;
+    const svc = clone(objectOf(bundle, 'Service', 'v')) as Loose;
     svc.spec.ports[0].port = '8080';
     expect(validateKubeObject(svc)).toEqual([expect.objectContaining({ path: 'spec.ports.0.port', message: expect.stringContaining('integer') })]);
     const odd: KubeObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
