@@ -3,20 +3,20 @@
 import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
-import type { Poster, QueueLogger } from './channel-queue.js';
-import { systemClock } from './clock.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Poster, QueueLogger } from './notify/channel-queue.js';
+import { systemClock } from '../kube/clock.js';
+import type { Clock, TimerHandle } from '../kube/clock.js';
 import type { AlertConfig } from './config.js';
-import { previousLogReader } from './crash-logs.js';
-import { Dispatcher } from './dispatcher.js';
-import { cachedHeadroomReader } from './headroom.js';
-import { LeaderElector } from './leader.js';
+import { previousLogReader } from './notify/crash-logs.js';
+import { Dispatcher } from './notify/dispatcher.js';
+import { cachedHeadroomReader } from './classify/headroom.js';
+import { LeaderElector } from '../kube/lease/leader-election.js';
 import { alertMetrics } from './metrics.js';
 import type { AlertMetrics } from './metrics.js';
 import { AlertPipeline } from './pipeline.js';
-import { createAlertSlackClient, webClientPoster } from './slack-poster.js';
-import { InformerSource } from './source.js';
-import type { WatchStatus } from './source.js';
+import { createAlertSlackClient, webClientPoster } from './notify/slack-poster.js';
+import { InformerSource } from './watch/informer-source.js';
+import type { WatchStatus } from './watch/informer-source.js';
 
 export interface AlerterLogger extends QueueLogger {
   info(obj: object, msg: string): void;

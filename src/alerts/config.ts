@@ -1,7 +1,7 @@
 // Alerter settings from the environment, checked up front with messages that say what is allowed.
 import { hostname } from 'node:os';
-import { parseRoutes } from './routing.js';
-import type { Routes } from './routing.js';
+import { parseRoutes } from './notify/routing.js';
+import type { Routes } from './notify/routing.js';
 import type { Severity } from './types.js';
 
 export interface AlertConfig {

@@ -1,17 +1,17 @@
 // The alerter's core: watch events in, notices out. Keeps a snapshot per pod UID (StatefulSet pods reuse names),
 // classifies transitions, folds them into incidents and counts build agents. Synchronous and clock-driven,
 // so replay, live watching and tests share it.
-import { AgentSummary } from './agent-summary.js';
-import type { AgentSummaryRow } from './agent-summary.js';
-import { classifyPod, deletedAlert } from './classify.js';
-import { classifyEvent } from './classify-event.js';
-import type { Clock } from './clock.js';
-import { isEvent, snapshotEvent } from './event-snapshot.js';
-import type { EventSnapshot } from './event-snapshot.js';
-import { IncidentBook } from './incidents.js';
-import type { IncidentNotice } from './incidents.js';
-import { isPod, snapshotPod } from './pod-snapshot.js';
-import type { PodSnapshot } from './pod-snapshot.js';
+import { AgentSummary } from './incidents/agent-summary.js';
+import type { AgentSummaryRow } from './incidents/agent-summary.js';
+import { classifyPod, deletedAlert } from './classify/classify-pod.js';
+import { classifyEvent } from './classify/classify-event.js';
+import type { Clock } from '../kube/clock.js';
+import { isEvent, snapshotEvent } from './classify/event-snapshot.js';
+import type { EventSnapshot } from './classify/event-snapshot.js';
+import { IncidentBook } from './incidents/incident-book.js';
+import type { IncidentNotice } from './incidents/incident-book.js';
+import { isPod, snapshotPod } from './classify/pod-snapshot.js';
+import type { PodSnapshot } from './classify/pod-snapshot.js';
 import type { Alert } from './types.js';
 
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';

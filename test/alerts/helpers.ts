@@ -1,8 +1,8 @@
 // Shared test helpers: fixture paths, replaying a fixture in memory.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Replayer } from '../../src/alerts/replay.js';
-import type { AlertRecord } from '../../src/alerts/records.js';
+import { Replayer } from '../../src/alerts/replay/replayer.js';
+import type { AlertRecord } from '../../src/alerts/replay/records.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/alerts/', import.meta.url));
 
@@ -22,7 +22,7 @@ export function replayRecords(name: string): AlertRecord[] {
   return out;
 }
 
-import type { ManualClock } from '../../src/alerts/clock.js';
+import type { ManualClock } from '../../src/kube/clock.js';
 
 /** Moves the manual clock in steps, letting real I/O (nock replies) complete between them, until `done()` holds. */
 export async function runUntil(clock: ManualClock, done: () => boolean, stepMs = 250, maxSteps = 2000, settleMs = 1): Promise<void> {

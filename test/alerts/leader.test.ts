@@ -1,8 +1,8 @@
 import { afterEach, describe, it, expect } from '@jest/globals';
 import nock from 'nock';
 import { CoordinationV1Api } from '@kubernetes/client-node';
-import { ManualClock } from '../../src/alerts/clock.js';
-import { LeaderElector } from '../../src/alerts/leader.js';
+import { ManualClock } from '../../src/kube/clock.js';
+import { LeaderElector } from '../../src/kube/lease/leader-election.js';
 import { API, JSON_HEADERS, testKubeConfig } from './kube-helpers.js';
 
 const LEASES = '/apis/coordination.k8s.io/v1/namespaces/jenkins/leases';

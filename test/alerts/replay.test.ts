@@ -1,6 +1,6 @@
 import { afterAll, describe, it, expect } from '@jest/globals';
 import nock from 'nock';
-import { Replayer } from '../../src/alerts/replay.js';
+import { Replayer } from '../../src/alerts/replay/replayer.js';
 import { fixtureLines, replayRecords } from './helpers.js';
 
 const kinds = (name: string): string[] => replayRecords(name).map((r) => r.kind);

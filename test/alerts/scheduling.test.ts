@@ -1,8 +1,8 @@
 import { afterAll, describe, it, expect } from '@jest/globals';
 import nock from 'nock';
 import { readFileSync } from 'node:fs';
-import { describeReasons, parseSchedulingMessage, schedulingHint } from '../../src/alerts/scheduling.js';
-import { computeHeadroom } from '../../src/alerts/headroom.js';
+import { describeReasons, parseSchedulingMessage, schedulingHint } from '../../src/alerts/classify/scheduling.js';
+import { computeHeadroom } from '../../src/alerts/classify/headroom.js';
 import { fixturePath } from './helpers.js';
 
 const messages = JSON.parse(readFileSync(fixturePath('scheduler-messages.json'), 'utf8')) as Record<string, string>;

@@ -1,12 +1,12 @@
 import { afterEach, describe, it, expect } from '@jest/globals';
 import nock from 'nock';
 import { Registry } from 'prom-client';
-import { ManualClock } from '../../src/alerts/clock.js';
-import { Dispatcher } from '../../src/alerts/dispatcher.js';
+import { ManualClock } from '../../src/kube/clock.js';
+import { Dispatcher } from '../../src/alerts/notify/dispatcher.js';
 import { alertMetrics } from '../../src/alerts/metrics.js';
 import { AlertPipeline } from '../../src/alerts/pipeline.js';
 import type { WatchEvent } from '../../src/alerts/pipeline.js';
-import { createAlertSlackClient, webClientPoster } from '../../src/alerts/slack-poster.js';
+import { createAlertSlackClient, webClientPoster } from '../../src/alerts/notify/slack-poster.js';
 import { fixtureLines, runUntil } from './helpers.js';
 
 const SLACK = 'https://slack.com';

@@ -1,11 +1,11 @@
 import { afterEach, describe, it, expect } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
-import { ManualClock } from '../../src/alerts/clock.js';
+import { ManualClock } from '../../src/kube/clock.js';
 import { AlertPipeline } from '../../src/alerts/pipeline.js';
 import type { Notice } from '../../src/alerts/pipeline.js';
-import { InformerSource } from '../../src/alerts/source.js';
-import type { WatchStatus } from '../../src/alerts/source.js';
+import { InformerSource } from '../../src/alerts/watch/informer-source.js';
+import type { WatchStatus } from '../../src/alerts/watch/informer-source.js';
 import { fixtureLines, runUntil } from './helpers.js';
 import { API, JSON_HEADERS, testKubeConfig } from './kube-helpers.js';
 

@@ -2,11 +2,11 @@
 // with 10,000 pods tracked, and how many Slack messages a storm of 1,000 crash-looping pods produces per minute.
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { ManualClock } from '../../src/alerts/clock.js';
-import { Dispatcher } from '../../src/alerts/dispatcher.js';
+import { ManualClock } from '../../src/kube/clock.js';
+import { Dispatcher } from '../../src/alerts/notify/dispatcher.js';
 import { alertMetrics } from '../../src/alerts/metrics.js';
 import { AlertPipeline } from '../../src/alerts/pipeline.js';
-import { Replayer } from '../../src/alerts/replay.js';
+import { Replayer } from '../../src/alerts/replay/replayer.js';
 import { median, rssMb } from './stats.js';
 import type { BenchRow } from './types.js';
 

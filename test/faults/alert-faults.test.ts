@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it, jest } from '@jest/globals';
 import nock from 'nock';
 import { Registry } from 'prom-client';
 import { startAlerter, type Alerter } from '../../src/alerts/index.js';
-import { ManualClock } from '../../src/alerts/clock.js';
+import { ManualClock } from '../../src/kube/clock.js';
 import type { AlertConfig } from '../../src/alerts/config.js';
 import { fixtureLines } from '../alerts/helpers.js';
 import { FakeApi, SERVER, kubeConfig, type Recorded } from '../fixtures/kube/fake-api.js';

@@ -3,7 +3,7 @@
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
 import { pino } from 'pino';
-import { ManualClock } from '../../src/alerts/clock.js';
+import { ManualClock } from '../../src/kube/clock.js';
 import { TokenSigner } from '../../src/commands/confirmation-token.js';
 import { createCommandRunner } from '../../src/commands/create-runner.js';
 import { Policy } from '../../src/commands/policy.js';
@@ -151,7 +151,7 @@ function kindOf(text: string): string {
   return /\*([a-z-]+)\*/.exec(text)?.[1] ?? '?';
 }
 
-/** Alert summaries name the pod as `namespace/name` (see src/alerts/subject.ts). */
+/** Alert summaries name the pod as `namespace/name` (see src/alerts/classify/subject.ts). */
 function podOf(text: string): string {
   return /\b[a-z0-9-]+\/([a-z0-9][a-z0-9.-]*[a-z0-9])\b/.exec(text)?.[1] ?? '?';
 }

@@ -6,7 +6,7 @@ import type { Bundle } from '../../render/bundle.js';
 import { instanceLabels, LABEL_SPEC, names } from '../../instance/naming.js';
 import type { Values } from '../../instance/index.js';
 import { KubeClient } from '../../kube/client.js';
-import { LeaseHeldError, withLease } from '../../kube/lease-lock.js';
+import { LeaseHeldError, withLease } from '../../kube/lease/lease-lock.js';
 import type { RetryPolicy } from '../../kube/retry.js';
 import { parseStoredValues, VALUES_KEY } from '../stored-values.js';
 import {

@@ -1,7 +1,7 @@
 // One incident per pod and problem. The first alert opens it, a new kind updates it, a repeat refreshes it,
 // recovery or deletion resolves it. A problem that comes back within the dedupe window reopens the same incident.
-import { SEVERITY_RANK } from './types.js';
-import type { Alert, AlertKind, Problem, Severity } from './types.js';
+import { SEVERITY_RANK } from '../types.js';
+import type { Alert, AlertKind, Problem, Severity } from '../types.js';
 
 export interface Incident {
   id: string;

@@ -1,8 +1,8 @@
 // Posting to one channel: one message at a time, at most one a second, honouring Retry-After, retrying failures
 // a bounded number of times. The queue is bounded too: what does not fit is counted and posted later as one
 // summary message, so nothing disappears silently.
-import type { Clock, TimerHandle } from './clock.js';
-import type { AlertMetrics } from './metrics.js';
+import type { Clock, TimerHandle } from '../../kube/clock.js';
+import type { AlertMetrics } from '../metrics.js';
 import type { MessagePayload } from './messages.js';
 
 export interface Poster {

@@ -1,7 +1,7 @@
 // A compact, comparable picture of a pod: only what classification needs, so thousands of pods stay cheap to track.
 // Accepts both plain watch JSON (timestamps as strings) and client-node objects (timestamps as Dates).
-import { AGENT_POD_LABEL, AGENT_POD_MARKER, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME } from '../instance/naming.js';
-import type { PodRole } from './types.js';
+import { AGENT_POD_LABEL, AGENT_POD_MARKER, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME } from '../../instance/naming.js';
+import type { PodRole } from '../types.js';
 import { formatCpu, formatMemory, sumQuantities } from './quantities.js';
 
 interface StateLike {

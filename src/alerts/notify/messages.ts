@@ -1,10 +1,10 @@
 // Slack wording of alerts: a one-line text (notifications, fallbacks) plus blocks with the details, within
 // Slack's limits (3,000 characters a section; whole messages fail around 13k, so we stay far below).
-import type { AgentSummaryRow } from './agent-summary.js';
-import { describeAgentSummary } from './agent-summary.js';
-import type { Incident } from './incidents.js';
-import { formatCpu, formatMemory } from './quantities.js';
-import type { Alert, Severity } from './types.js';
+import type { AgentSummaryRow } from '../incidents/agent-summary.js';
+import { describeAgentSummary } from '../incidents/agent-summary.js';
+import type { Incident } from '../incidents/incident-book.js';
+import { formatCpu, formatMemory } from '../classify/quantities.js';
+import type { Alert, Severity } from '../types.js';
 
 export interface SlackBlock {
   type: 'section' | 'context';

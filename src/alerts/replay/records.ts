@@ -1,8 +1,8 @@
 // What a notice looks like printed: one line of text, or one JSON object with a stable set of fields.
-import { describeAgentSummary } from './agent-summary.js';
-import type { Notice } from './pipeline.js';
-import { AGENT_SUMMARY_KIND } from './types.js';
-import type { Alert, SchedulingReason, Severity } from './types.js';
+import { describeAgentSummary } from '../incidents/agent-summary.js';
+import type { Notice } from '../pipeline.js';
+import { AGENT_SUMMARY_KIND } from '../types.js';
+import type { Alert, SchedulingReason, Severity } from '../types.js';
 
 export interface AlertRecord {
   severity: Severity;

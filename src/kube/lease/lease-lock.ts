@@ -1,8 +1,8 @@
 // One operation per instance across every bot replica: a coordination.k8s.io Lease (named by the caller) with expiry,
 // renewed while the operation runs, so a crashed holder blocks others for at most one lease duration.
 import type { V1Lease } from '@kubernetes/client-node';
-import type { KubeClient } from './client.js';
-import { statusCode } from './errors.js';
+import type { KubeClient } from '../client.js';
+import { statusCode } from '../errors.js';
 
 /** Thrown when another holder has the lease; callers turn it into their own "busy" message. */
 export class LeaseHeldError extends Error {

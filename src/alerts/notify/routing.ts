@@ -2,7 +2,7 @@
 // else the default channel.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Severity } from './types.js';
+import type { Severity } from '../types.js';
 
 const RoutesSchema = z.strictObject({
   default: z.string().min(1).optional(),

@@ -3,7 +3,7 @@
 // our own clock from when we last saw it change, so clock skew between replicas does not matter).
 import { V1MicroTime } from '@kubernetes/client-node';
 import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
 
 export interface LeaderOptions {
   api: CoordinationV1Api;

@@ -1,5 +1,5 @@
 // How a pod is named in a message: what it is for Jenkins, then namespace/name.
-import type { PodRole } from './types.js';
+import type { PodRole } from '../types.js';
 
 export interface SubjectLike {
   role: PodRole;

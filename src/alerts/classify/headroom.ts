@@ -1,8 +1,8 @@
 // How much room is left on the roomiest node: allocatable minus the requests of the pods placed there.
 import type { CoreV1Api } from '@kubernetes/client-node';
-import { parseQuantity } from '../instance/quantity.js';
+import { parseQuantity } from '../../instance/quantity.js';
 import type { Headroom } from './scheduling.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../kube/clock.js';
 
 export interface NodeLike {
   metadata?: { name?: string };

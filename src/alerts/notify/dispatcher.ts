@@ -3,19 +3,19 @@
 // grouped into one message per window. Replay does none of this: it reports every notice as it comes.
 import { ChannelQueue } from './channel-queue.js';
 import type { Poster, QueueLogger } from './channel-queue.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../../kube/clock.js';
 import type { LogTailReader } from './crash-logs.js';
-import type { HeadroomReader } from './headroom.js';
-import type { Incident } from './incidents.js';
-import type { AlertMetrics } from './metrics.js';
+import type { HeadroomReader } from '../classify/headroom.js';
+import type { Incident } from '../incidents/incident-book.js';
+import type { AlertMetrics } from '../metrics.js';
 import { alertMessage, groupMessage, headroomWords, incidentRoot, summaryMessage } from './messages.js';
 import type { GroupEntry, MessagePayload } from './messages.js';
-import type { Notice } from './pipeline.js';
+import type { Notice } from '../pipeline.js';
 import type { Routes } from './routing.js';
 import { routeFor } from './routing.js';
-import { schedulingHint } from './scheduling.js';
-import type { Alert, Severity } from './types.js';
-import { SEVERITY_RANK } from './types.js';
+import { schedulingHint } from '../classify/scheduling.js';
+import type { Alert, Severity } from '../types.js';
+import { SEVERITY_RANK } from '../types.js';
 
 export interface DispatcherOptions {
   clock: Clock;

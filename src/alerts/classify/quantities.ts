@@ -1,5 +1,5 @@
 // Resource amounts in the units people read: cores/millicores and Mi/Gi.
-import { parseQuantity } from '../instance/quantity.js';
+import { parseQuantity } from '../../instance/quantity.js';
 
 export function sumQuantities(values: string[]): number | undefined {
   let total = 0;

@@ -1,5 +1,5 @@
 // The scheduler's "why not" message, in every wording it has had, turned into [{reason, nodes}], words and a hint.
-import type { SchedulingReason } from './types.js';
+import type { SchedulingReason } from '../types.js';
 import { formatCpu, formatMemory } from './quantities.js';
 
 export interface ParsedSchedulingMessage {

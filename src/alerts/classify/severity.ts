@@ -1,5 +1,5 @@
 // How bad each kind is. Controller lifecycle is information; a crash loop or an OOM kill needs someone now.
-import type { AlertKind, PodRole, Severity } from './types.js';
+import type { AlertKind, PodRole, Severity } from '../types.js';
 
 const BASE: Record<AlertKind, Severity> = {
   started: 'info',

@@ -4,7 +4,7 @@ import type { ContainerSnapshot, PodSnapshot } from './pod-snapshot.js';
 import { describeReasons, parseSchedulingMessage, schedulingHint } from './scheduling.js';
 import { severityOf } from './severity.js';
 import { subject } from './subject.js';
-import type { Alert, AlertKind, CrashDetails, Problem, SchedulingDetails } from './types.js';
+import type { Alert, AlertKind, CrashDetails, Problem, SchedulingDetails } from '../types.js';
 
 export const IMAGE_REASONS: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
 export const CONFIG_REASONS: ReadonlySet<string> = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'PreCreateHookError', 'PostStartHookError']);

@@ -1,9 +1,9 @@
 // Pod events → alerts. Unhealthy (probe failures) is the reason to watch events at all; FailedScheduling,
 // BackOff and Failed arrive here too and join the pod's incident of the same problem.
-import { makeAlert, unschedulableAlert } from './classify.js';
+import { makeAlert, unschedulableAlert } from './classify-pod.js';
 import type { EventSnapshot } from './event-snapshot.js';
 import type { PodSnapshot } from './pod-snapshot.js';
-import type { Alert } from './types.js';
+import type { Alert } from '../types.js';
 
 export function classifyEvent(event: EventSnapshot, pod: PodSnapshot, at: number): Alert | undefined {
   const { reason, message } = event;

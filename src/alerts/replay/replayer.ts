@@ -2,9 +2,9 @@
 // reports every alert it contains. No grace periods, grouping or rate limits: those only shape live posting.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { ManualClock } from './clock.js';
-import { AlertPipeline } from './pipeline.js';
-import type { Notice, WatchType } from './pipeline.js';
+import { ManualClock } from '../../kube/clock.js';
+import { AlertPipeline } from '../pipeline.js';
+import type { Notice, WatchType } from '../pipeline.js';
 import { jsonLine, noticeRecords, textLine } from './records.js';
 import type { AlertRecord } from './records.js';
 

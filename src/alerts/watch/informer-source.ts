@@ -3,8 +3,8 @@
 // informer that dies (anything but 410, which it handles by relisting) is restarted with backoff, and said so.
 import { CoreV1Api, makeInformer } from '@kubernetes/client-node';
 import type { CoreV1Event, Informer, KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
-import type { Clock, TimerHandle } from './clock.js';
-import type { WatchEvent } from './pipeline.js';
+import type { Clock, TimerHandle } from '../../kube/clock.js';
+import type { WatchEvent } from '../pipeline.js';
 
 export interface WatchStatus {
   namespace: string;
