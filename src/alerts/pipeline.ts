@@ -2,28 +2,17 @@
 // classifies transitions, folds them into incidents and counts build agents. Synchronous and clock-driven,
 // so replay, live watching and tests share it.
 import { AgentSummary } from './incidents/agent-summary.js';
-import type { AgentSummaryRow } from './incidents/agent-summary.js';
 import { classifyPod, deletedAlert } from './classify/classify-pod.js';
 import { classifyEvent } from './classify/classify-event.js';
 import type { Clock } from '../kube/clock.js';
 import { isEvent, snapshotEvent } from './classify/event-snapshot.js';
 import type { EventSnapshot } from './classify/event-snapshot.js';
 import { IncidentBook } from './incidents/incident-book.js';
-import type { IncidentNotice } from './incidents/incident-book.js';
+import type { Notice } from './incidents/notice.js';
 import { isPod, snapshotPod } from './classify/pod-snapshot.js';
 import type { PodSnapshot } from './classify/pod-snapshot.js';
 import type { Alert } from './types.js';
-
-export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-export interface WatchEvent {
-  type: WatchType;
-  object: unknown;
-  /** Part of a (re)list: remember it, but what was already there is not news. */
-  seed?: boolean;
-}
-
-export type Notice = IncidentNotice | { type: 'summary'; rows: AgentSummaryRow[]; at: number };
+import type { WatchEvent } from './watch/watch-event.js';
 
 export interface PipelineOptions {
   clock: Clock;

@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/kube/clock.js';
 import { Dispatcher } from '../../src/alerts/notify/dispatcher.js';
 import { alertMetrics } from '../../src/alerts/metrics.js';
 import { AlertPipeline } from '../../src/alerts/pipeline.js';
-import type { WatchEvent } from '../../src/alerts/pipeline.js';
+import type { WatchEvent } from '../../src/alerts/watch/watch-event.js';
 import { createAlertSlackClient, webClientPoster } from '../../src/alerts/notify/slack-poster.js';
 import { fixtureLines, runUntil } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import nock from 'nock';
 import { ManualClock } from '../../src/kube/clock.js';
 import { AlertPipeline } from '../../src/alerts/pipeline.js';
-import type { Notice } from '../../src/alerts/pipeline.js';
+import type { Notice } from '../../src/alerts/incidents/notice.js';
 import { InformerSource } from '../../src/alerts/watch/informer-source.js';
 import type { WatchStatus } from '../../src/alerts/watch/informer-source.js';
 import { fixtureLines, runUntil } from './helpers.js';

@@ -10,7 +10,7 @@ import type { Incident } from '../incidents/incident-book.js';
 import type { AlertMetrics } from '../metrics.js';
 import { alertMessage, groupMessage, headroomWords, incidentRoot, summaryMessage } from './messages.js';
 import type { GroupEntry, MessagePayload } from './messages.js';
-import type { Notice } from '../pipeline.js';
+import type { Notice } from '../incidents/notice.js';
 import type { Routes } from './routing.js';
 import { routeFor } from './routing.js';
 import { schedulingHint } from '../classify/scheduling.js';

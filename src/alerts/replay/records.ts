@@ -1,6 +1,6 @@
 // What a notice looks like printed: one line of text, or one JSON object with a stable set of fields.
 import { describeAgentSummary } from '../incidents/agent-summary.js';
-import type { Notice } from '../pipeline.js';
+import type { Notice } from '../incidents/notice.js';
 import { AGENT_SUMMARY_KIND } from '../types.js';
 import type { Alert, SchedulingReason, Severity } from '../types.js';
 

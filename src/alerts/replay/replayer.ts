@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { ManualClock } from '../../kube/clock.js';
 import { AlertPipeline } from '../pipeline.js';
-import type { Notice, WatchType } from '../pipeline.js';
+import type { Notice } from '../incidents/notice.js';
+import type { WatchType } from '../watch/watch-event.js';
 import { jsonLine, noticeRecords, textLine } from './records.js';
 import type { AlertRecord } from './records.js';
 

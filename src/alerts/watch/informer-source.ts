@@ -4,7 +4,7 @@
 import { CoreV1Api, makeInformer } from '@kubernetes/client-node';
 import type { CoreV1Event, Informer, KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import type { Clock, TimerHandle } from '../../kube/clock.js';
-import type { WatchEvent } from '../pipeline.js';
+import type { WatchEvent } from './watch-event.js';
 
 export interface WatchStatus {
   namespace: string;
