@@ -56,11 +56,13 @@ export function networkCode(err: unknown): string | undefined {
   return e.cause ? networkCode(e.cause) : undefined;
 }
 
+/** The HTTP status of a failed call: client-node's ApiException, our KubeApiError, or any error carrying a numeric `code` or `statusCode`. */
 export function statusCode(err: unknown): number | undefined {
   if (err instanceof ApiException) return err.code;
   if (err instanceof KubeApiError) return err.status;
-  const code = (err as { statusCode?: unknown } | undefined)?.statusCode;
-  return typeof code === 'number' ? code : undefined;
+  const e = err as { code?: unknown; statusCode?: unknown } | undefined;
+  if (typeof e?.code === 'number') return e.code;
+  return typeof e?.statusCode === 'number' ? e.statusCode : undefined;
 }
 
 /** 429, 5xx, timeouts and reset connections are transient: the caller retries them with backoff. */

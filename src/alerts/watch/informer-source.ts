@@ -4,6 +4,7 @@
 import { CoreV1Api, makeInformer } from '@kubernetes/client-node';
 import type { CoreV1Event, Informer, KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import type { Clock, TimerHandle } from '../../kube/clock.js';
+import { statusCode } from '../../kube/errors.js';
 import type { WatchEvent } from './watch-event.js';
 
 export interface WatchStatus {
@@ -36,10 +37,9 @@ interface Watched {
 }
 
 function describeError(err: unknown): string {
-  const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
-  const code = e?.code ?? e?.statusCode;
+  const code = statusCode(err);
   const message = err instanceof Error ? err.message : String(err);
-  return typeof code === 'number' ? `HTTP ${code}: ${message}` : message;
+  return code !== undefined ? `HTTP ${code}: ${message}` : message;
 }
 
 export class InformerSource {

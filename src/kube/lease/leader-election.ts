@@ -4,6 +4,7 @@
 import { V1MicroTime } from '@kubernetes/client-node';
 import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
 import type { Clock, TimerHandle } from '../clock.js';
+import { statusCode } from '../errors.js';
 
 export interface LeaderOptions {
   api: CoordinationV1Api;
@@ -16,11 +17,6 @@ export interface LeaderOptions {
   onStartedLeading: () => void;
   onStoppedLeading: () => void;
   onError?: (err: unknown) => void;
-}
-
-function statusCode(err: unknown): number | undefined {
-  const e = err as { code?: unknown; statusCode?: unknown };
-  return typeof e?.code === 'number' ? e.code : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
 }
 
 export class LeaderElector {
