@@ -3,10 +3,16 @@
 // plan that was shown. "At most once" needs no memory either: once the command ran, the live plan differs from
 // the digest and the token is refused.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ParsedCommand } from './grammar.js';
 
 export interface TokenClaims {
-  /** The command line as parsed the first time (re-parsed on confirm). */
+  /** The command line as parsed the first time (re-parsed on confirm), or as the CLI was called (for audit). */
   command: string;
+  /**
+   * The command itself when it did not come as text (the CLI's, with its operator input): used on confirm instead of
+   * re-parsing `command`. Signed like the rest, so it is what the requester saw.
+   */
+  parsed?: ParsedCommand;
   /** Slack user id (or `console`) of the requester: only they may confirm. */
   user: string;
   channel?: string;
@@ -25,15 +31,23 @@ export const MAX_TOKEN_LENGTH = 1900;
 export class TokenSigner {
   private readonly key: Buffer;
 
-  /** `secret` is any shared secret; a purpose-bound key is derived from it so it is never used raw. */
-  constructor(secret: string | Buffer, private readonly ttlMs = 15 * 60_000, private readonly now: () => number = Date.now) {
+  /**
+   * `secret` is any shared secret; a purpose-bound key is derived from it so it is never used raw. `maxLength` keeps
+   * tokens fit for a Slack button; a front end that never sends them anywhere (the CLI) may lift it.
+   */
+  constructor(
+    secret: string | Buffer,
+    private readonly ttlMs = 15 * 60_000,
+    private readonly now: () => number = Date.now,
+    private readonly maxLength = MAX_TOKEN_LENGTH,
+  ) {
     this.key = createHmac('sha256', secret).update('jenkins-chatops confirmation token v1').digest();
   }
 
   sign(claims: Omit<TokenClaims, 'exp'>): string {
     const body = Buffer.from(JSON.stringify({ ...claims, exp: this.now() + this.ttlMs })).toString('base64url');
     const token = `${VERSION}.${body}.${this.mac(body)}`;
-    if (token.length > MAX_TOKEN_LENGTH) throw new Error('this command is too long to confirm by button; shorten it (fewer settings per deploy)');
+    if (token.length > this.maxLength) throw new Error('this command is too long to confirm by button; shorten it (fewer settings per deploy)');
     return token;
   }
 

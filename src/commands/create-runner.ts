@@ -17,11 +17,11 @@ import { errorMessage, message, messageForError } from './messages.js';
 import type { Caller, Message, Reply } from './model.js';
 import { Policy } from './policy.js';
 import { ProgressChecklist } from './progress.js';
-import type { CommandRunner } from './runner.js';
+import type { OperatorRunner } from './runner.js';
 
 export interface RunnerOptions {
   operations: Operations;
-  /** Who may do what; default: read-only open, mutating commands only from the console. */
+  /** Who may do what; default: read-only open, mutating commands only from the console and the CLI. */
   policy?: Policy;
   /** Signs confirmation tokens; default from CHATOPS_SIGNING_KEY / SLACK_SIGNING_SECRET / random. */
   signer?: TokenSigner;
@@ -32,7 +32,7 @@ export interface RunnerOptions {
   waitTimeoutSeconds?: number;
 }
 
-export function createCommandRunner(options: RunnerOptions): CommandRunner {
+export function createCommandRunner(options: RunnerOptions): OperatorRunner {
   const logger = options.logger ?? pino({ name: 'jenkins-chatops' });
   const policy = options.policy ?? new Policy();
   const signer = options.signer ?? signerFromEnv();
@@ -100,6 +100,17 @@ export function createCommandRunner(options: RunnerOptions): CommandRunner {
     await record(caller, command, text, result.tone === 'danger' ? 'failed' : 'done', result.title);
   };
 
+  /** Authorizes; on refusal answers the user and returns undefined. */
+  const authorize = async (command: ParsedCommand, text: string, caller: Caller, reply: Reply): Promise<ParsedCommand | undefined> => {
+    const decision = policy.authorize(caller, command);
+    if (!decision.allowed) {
+      await reply.result(errorMessage('Not allowed', [{ type: 'text', text: decision.reason }], 'refused'));
+      await record(caller, command, text, 'denied', decision.reason);
+      return undefined;
+    }
+    return command;
+  };
+
   /** Parses and authorizes; on failure answers the user and returns undefined. */
   const admit = async (text: string, caller: Caller, reply: Reply): Promise<ParsedCommand | undefined> => {
     let command: ParsedCommand;
@@ -109,13 +120,7 @@ export function createCommandRunner(options: RunnerOptions): CommandRunner {
       await reply.result(messageForError(err));
       return undefined;
     }
-    const decision = policy.authorize(caller, command);
-    if (!decision.allowed) {
-      await reply.result(errorMessage('Not allowed', [{ type: 'text', text: decision.reason }]));
-      await record(caller, command, text, 'denied', decision.reason);
-      return undefined;
-    }
-    return command;
+    return authorize(command, text, caller, reply);
   };
 
   const planSafely = async (command: ParsedCommand, text: string, caller: Caller, reply: Reply): Promise<Planned | undefined> => {
@@ -129,46 +134,63 @@ export function createCommandRunner(options: RunnerOptions): CommandRunner {
     }
   };
 
+  /** Plan → answer, run, or ask (with a signed token that carries the command: its text, or itself when not text). */
+  const proceed = async (command: ParsedCommand, text: string, parsed: boolean, caller: Caller, reply: Reply) => {
+    const planned = await planSafely(command, text, caller, reply);
+    if (!planned) return;
+    if (planned.kind === 'answer') {
+      await reply.result(planned.message);
+      await record(caller, command, text, planned.message.tone === 'danger' ? 'failed' : 'done', planned.message.title);
+      return;
+    }
+    if (planned.kind === 'run') {
+      await execute(planned, command, text, caller, reply);
+      return;
+    }
+    let token: string;
+    try {
+      token = signer.sign({
+        command: text,
+        ...(parsed ? { parsed: command } : {}),
+        user: caller.userId,
+        plan: digestOf(planned.plan),
+        ...(caller.channel ? { channel: caller.channel } : {}),
+      });
+    } catch (err) {
+      await reply.result(messageForError(err));
+      return;
+    }
+    await reply.confirm({ message: planned.message, confirmLabel: planned.confirmLabel, cancelLabel: 'Cancel', token });
+    await record(caller, command, text, 'awaiting-confirmation');
+  };
+
   return {
     async handle(rawText, caller, reply) {
       const text = rawText.trim();
       const command = await admit(text, caller, reply);
       if (!command) return;
-      const planned = await planSafely(command, text, caller, reply);
-      if (!planned) return;
-      if (planned.kind === 'answer') {
-        await reply.result(planned.message);
-        await record(caller, command, text, planned.message.tone === 'danger' ? 'failed' : 'done', planned.message.title);
-        return;
-      }
-      if (planned.kind === 'run') {
-        await execute(planned, command, text, caller, reply);
-        return;
-      }
-      let token: string;
-      try {
-        token = signer.sign({ command: text, user: caller.userId, plan: digestOf(planned.plan), ...(caller.channel ? { channel: caller.channel } : {}) });
-      } catch (err) {
-        await reply.result(messageForError(err));
-        return;
-      }
-      await reply.confirm({ message: planned.message, confirmLabel: planned.confirmLabel, cancelLabel: 'Cancel', token });
-      await record(caller, command, text, 'awaiting-confirmation');
+      await proceed(command, text, false, caller, reply);
+    },
+
+    async run(parsedCommand, caller, reply, text) {
+      const command = await authorize(parsedCommand, text, caller, reply);
+      if (!command) return;
+      await proceed(command, text, true, caller, reply);
     },
 
     async confirm(token, caller, reply) {
       const verified = signer.verify(token);
       if (!verified.ok) {
-        await reply.result(errorMessage('Not done', [{ type: 'text', text: verified.reason }]));
+        await reply.result(errorMessage('Not done', [{ type: 'text', text: verified.reason }], 'refused'));
         log.warn({ user: caller.userId, reason: verified.reason }, 'confirmation refused');
         return;
       }
       const { claims } = verified;
-      const command = await admit(claims.command, caller, reply);
+      const command = claims.parsed ? await authorize(claims.parsed, claims.command, caller, reply) : await admit(claims.command, caller, reply);
       if (!command) return;
       if (claims.user !== caller.userId) {
         const reason = `only the person who asked (${claims.user}) can confirm this; run the command yourself if you want it`;
-        await reply.result(errorMessage('Not done', [{ type: 'text', text: reason }]));
+        await reply.result(errorMessage('Not done', [{ type: 'text', text: reason }], 'refused'));
         await record(caller, command, claims.command, 'refused', reason);
         return;
       }
@@ -176,7 +198,7 @@ export function createCommandRunner(options: RunnerOptions): CommandRunner {
       if (!planned) return;
       if (planned.kind !== 'confirm' || digestOf(planned.plan) !== claims.plan) {
         const reason = 'already done, or the instance changed since this was asked; run the command again to see the current plan';
-        await reply.result(message('warning', 'Not done', [{ type: 'text', text: reason }], { ephemeral: true }));
+        await reply.result(message('warning', 'Not done', [{ type: 'text', text: reason }], { ephemeral: true, failure: 'refused' }));
         await record(caller, command, claims.command, 'refused', reason);
         return;
       }
@@ -186,21 +208,22 @@ export function createCommandRunner(options: RunnerOptions): CommandRunner {
     async cancel(token, caller, reply) {
       const verified = signer.verify(token);
       if (!verified.ok) {
-        await reply.result(errorMessage('Nothing to cancel', [{ type: 'text', text: verified.reason }]));
+        await reply.result(errorMessage('Nothing to cancel', [{ type: 'text', text: verified.reason }], 'refused'));
         return;
       }
       const { claims } = verified;
-      let command: ParsedCommand | undefined;
+      let command: ParsedCommand | undefined = claims.parsed;
       try {
-        command = parseCommand(claims.command);
+        command ??= parseCommand(claims.command);
       } catch {
         command = undefined;
       }
       if (claims.user !== caller.userId) {
-        await reply.result(errorMessage('Not cancelled', [{ type: 'text', text: `only the person who asked (${claims.user}) can answer this` }]));
+        await reply.result(errorMessage('Not cancelled', [{ type: 'text', text: `only the person who asked (${claims.user}) can answer this` }], 'refused'));
         return;
       }
-      await reply.result(message('info', 'Cancelled: nothing was changed', [{ type: 'context', text: claims.command }]));
+      // Not a failure in chat (info), but the command was not carried out: a CLI that asked ends refused.
+      await reply.result(message('info', 'Cancelled: nothing was changed', [{ type: 'context', text: claims.command }], { failure: 'refused' }));
       if (command) await record(caller, command, claims.command, 'cancelled');
     },
   };

@@ -1,5 +1,6 @@
 // The one command grammar every transport shares: what can be typed after `/jenkins` (or at the console prompt),
 // how it parses, and the help that explains it.
+import type { Values } from '../instance/index.js';
 import { presetSettings, parseSetting, type Setting } from './keys.js';
 import { tokenize } from './tokenize.js';
 
@@ -8,15 +9,30 @@ export type ScaleTarget =
   | { what: 'agents'; cap: number }
   | { what: 'template'; template: string; instanceCap: number };
 
+/**
+ * What only the operator at a command line gives (`jenkins-chatops deploy -n ci -f values.yaml --no-wait`). The chat
+ * grammar never sets it: text typed in chat cannot reach it, and the policy refuses it from chat callers.
+ */
+export interface OperatorInput {
+  /** `-n/--namespace`: where the instance lives (default: where it was deployed, else the spec's default). */
+  namespace?: string;
+  /** `--values FILE` / `--set path=value` layers: any spec path, applied over the stored values, before settings. */
+  values?: Values[];
+  /** `--no-wait`: deploy returns once applied, without waiting for ready. */
+  wait?: boolean;
+}
+
+type Operated = { operator?: OperatorInput };
+
 export type ParsedCommand =
-  | { name: 'deploy'; instance: string; settings: Setting[]; dryRun: boolean; force: boolean }
-  | { name: 'diff'; instance: string; settings: Setting[] }
-  | ({ name: 'scale'; instance: string } & ScaleTarget)
-  | { name: 'status'; instance?: string }
-  | { name: 'casc'; instance: string }
+  | ({ name: 'deploy'; instance: string; settings: Setting[]; dryRun: boolean; force: boolean } & Operated)
+  | ({ name: 'diff'; instance: string; settings: Setting[] } & Operated)
+  | ({ name: 'scale'; instance: string } & ScaleTarget & Operated)
+  | ({ name: 'status'; instance?: string } & Operated)
+  | ({ name: 'casc'; instance: string } & Operated)
   | { name: 'templates' }
-  | { name: 'delete'; instance: string; purge: boolean }
-  | { name: 'password'; instance: string }
+  | ({ name: 'delete'; instance: string; purge: boolean } & Operated)
+  | ({ name: 'password'; instance: string } & Operated)
   | { name: 'help'; topic?: string };
 
 export type CommandName = ParsedCommand['name'];
@@ -132,6 +148,11 @@ export function isMutating(command: ParsedCommand): boolean {
   return commandHelp(command.name).mutating;
 }
 
+/** The operator input of a command, when it has any. */
+export function operatorInput(command: ParsedCommand): OperatorInput | undefined {
+  return 'operator' in command ? command.operator : undefined;
+}
+
 /** Parses one command line. Throws UsageError (with the command it was about) or KeyError/SpecError for settings. */
 export function parseCommand(line: string): ParsedCommand {
   let words: string[];
@@ -142,6 +163,14 @@ export function parseCommand(line: string): ParsedCommand {
   }
   // People type `/jenkins /jenkins status` or `jenkins status` at the console: tolerate the prefix.
   if (words[0] === 'jenkins' || words[0] === '/jenkins') words = words.slice(1);
+  return parseWords(words);
+}
+
+/**
+ * The grammar over words already split (what `parseCommand` does after tokenizing; the CLI hands its argv here so
+ * nothing is quoted and re-split). Never yields operator input.
+ */
+export function parseWords(words: string[]): ParsedCommand {
   const [verb, ...args] = words;
   if (verb === undefined) return { name: 'help' };
   const name = verb.toLowerCase();

@@ -1,10 +1,11 @@
 // Message builders shared by the handlers: errors, plans as readable lists, short values.
 import { fieldChangeLines, shortValue as short, truncate } from './format.js';
 import { BusyError, type Plan } from '../operations/target.js';
+import { UnknownInstanceError } from '../operations/index.js';
 import { SpecError } from '../instance/index.js';
 import { COMMANDS, commandHelp, UsageError } from './grammar.js';
 import { KeyError } from './keys.js';
-import type { Block, Message, Tone } from './model.js';
+import type { Block, Failure, Message, Tone } from './model.js';
 
 /** Slack shows at most 50 blocks and ~3,000 characters a section; keep lists and values short. */
 export const MAX_LIST_ITEMS = 40;
@@ -13,8 +14,20 @@ export function message(tone: Tone, title: string, blocks: Block[] = [], extra: 
   return { tone, title, blocks, ...extra };
 }
 
-export function errorMessage(title: string, blocks: Block[] = []): Message {
-  return { tone: 'danger', title, blocks, ephemeral: true };
+export function errorMessage(title: string, blocks: Block[] = [], failure: Failure = 'operation'): Message {
+  return { tone: 'danger', title, blocks, ephemeral: true, failure };
+}
+
+/**
+ * The one rule from a message to a process exit code (the CLI; the console counts non-zero as failed):
+ * 2 when the input was refused (bad command or settings, spec errors, no such instance, not allowed, not confirmed),
+ * 1 when the operation ran and failed or did not become ready (and any other `danger`), else 0 — warnings such as
+ * "not every controller is ready" in a status are information.
+ */
+export function exitCodeFor(message: Message): 0 | 1 | 2 {
+  if (message.failure === 'input' || message.failure === 'refused') return 2;
+  if (message.failure === 'operation' || message.tone === 'danger') return 1;
+  return 0;
 }
 
 /** Turns any error a command meets into what the user should read. */
@@ -24,18 +37,19 @@ export function messageForError(err: unknown): Message {
     return errorMessage(capitalize(err.message), [
       { type: 'code', text: usage.join('\n') },
       { type: 'context', text: err.command ? `Type \`help ${err.command}\` for details.` : 'Type `help` for details.' },
-    ]);
+    ], 'input');
   }
-  if (err instanceof KeyError) return errorMessage(capitalize(err.message), [{ type: 'context', text: 'Type `help keys` for the list of keys.' }]);
+  if (err instanceof KeyError) return errorMessage(capitalize(err.message), [{ type: 'context', text: 'Type `help keys` for the list of keys.' }], 'input');
   if (err instanceof SpecError) {
     const heading = err.message.split('\n')[0]!.replace(/:$/, '');
     return errorMessage(capitalize(heading), [
       { type: 'list', items: limit(err.issues.map((i) => `${i.path}: ${i.message}${i.value === undefined ? '' : ` (got ${typeof i.value === 'string' ? truncate(JSON.stringify(i.value), 120) : short(i.value)})`}`)) },
       { type: 'context', text: 'Nothing was changed. Type `help keys` for the keys deploy accepts.' },
-    ]);
+    ], 'input');
   }
+  if (err instanceof UnknownInstanceError) return errorMessage(capitalize(err.message), [], 'input');
   if (err instanceof BusyError) {
-    return { tone: 'warning', title: `${err.instance} is busy`, blocks: [{ type: 'text', text: err.message }], ephemeral: true };
+    return { tone: 'warning', title: `${err.instance} is busy`, blocks: [{ type: 'text', text: err.message }], ephemeral: true, failure: 'operation' };
   }
   const text = err instanceof Error ? err.message : String(err);
   return errorMessage('The command failed', [{ type: 'text', text: truncate(text, 2500) }]);

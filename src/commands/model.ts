@@ -24,7 +24,15 @@ export interface Message {
   /** Only the requester should see it (errors, help, passwords). */
   ephemeral?: boolean;
   attachment?: Attachment;
+  /**
+   * Set when the message says the command did not do what was asked: `input` (bad command, setting or spec, no such
+   * instance), `refused` (not allowed, not confirmed, a confirmation no longer valid) or `operation` (it ran and failed,
+   * or did not become ready). Chat shows the tone; front ends that end with a status (the CLI) read this.
+   */
+  failure?: Failure;
 }
+
+export type Failure = 'input' | 'refused' | 'operation';
 
 /** A question the transport must put to the user before a command goes on. */
 export interface Confirmation {
@@ -44,9 +52,10 @@ export interface Caller {
   userName?: string;
   /** Slack user-group ids the caller belongs to, when the transport knows them. */
   groups?: string[];
-  /** Slack channel id, or undefined for the console. */
+  /** Slack channel id, or undefined for the console and the CLI. */
   channel?: string;
-  transport: 'slack' | 'console' | 'test';
+  /** `console` and `cli` are the operator at their own terminal, with their own credentials. */
+  transport: 'slack' | 'console' | 'cli' | 'test';
 }
 
 /** What a transport gives a running command to talk back with. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { z } from 'zod';
 import type { Caller } from './model.js';
-import { isMutating, type ParsedCommand } from './grammar.js';
+import { isMutating, operatorInput, type ParsedCommand } from './grammar.js';
 
 const principals = z.strictObject({
   users: z.array(z.string().min(1)).default([]),
@@ -39,8 +39,10 @@ export class Policy {
   }
 
   authorize(caller: Caller, command: ParsedCommand): Decision {
-    // The console runs with the local user's own credentials: there is no one else to protect them from.
-    if (caller.transport === 'console') return { allowed: true };
+    // The console and the CLI run with the local user's own credentials: there is no one else to protect them from.
+    if (isOperator(caller)) return { allowed: true };
+    // Namespaces, values files and --set paths are the operator's (the CLI's); chat text cannot produce them.
+    if (operatorInput(command)) return { allowed: false, reason: `${command.name} with command-line options (namespace, values, --no-wait) is only for the operator's own terminal` };
     const { channels, readers } = this.config;
     if (caller.channel !== undefined && channels.length > 0 && !channels.includes(caller.channel)) {
       return { allowed: false, reason: `I only answer in these channels: ${channels.join(', ')} (this one is ${caller.channel})` };
@@ -60,6 +62,11 @@ export class Policy {
     const scope = rule ? `instance ${instance}` : 'any instance';
     return { allowed: false, reason: `${who(caller)} may not run ${command.name} on ${scope}: ask an admin to add your user id or one of your user groups to the deployers` };
   }
+}
+
+/** The local operator: the console or the command line. */
+export function isOperator(caller: Caller): boolean {
+  return caller.transport === 'console' || caller.transport === 'cli';
 }
 
 function matches(caller: Caller, list: { users: string[]; groups: string[] }): boolean {

@@ -7,7 +7,8 @@ import type { Handler } from './types.js';
 type Delete = Extract<ParsedCommand, { name: 'delete' }>;
 
 export const remove: Handler<Delete> = async (cmd, ctx) => {
-  const [status] = await ctx.ops.status(cmd.instance);
+  const namespace = cmd.operator?.namespace;
+  const [status] = await ctx.ops.status(cmd.instance, namespace);
   if (!status?.exists) return notFound(cmd.instance);
   const claims = status.volumes.map((v) => v.claim);
   const kept = cmd.purge
@@ -24,7 +25,7 @@ export const remove: Handler<Delete> = async (cmd, ctx) => {
     plan: { instance: cmd.instance, namespace: status.namespace, purge: cmd.purge, exists: true, claims },
     title: `Deleting ${cmd.instance}…`,
     execute: async (onProgress) => {
-      const result = await ctx.ops.delete({ instance: cmd.instance, purge: cmd.purge, actor: ctx.actor, onProgress });
+      const result = await ctx.ops.delete({ instance: cmd.instance, namespace, purge: cmd.purge, actor: ctx.actor, onProgress });
       return message('success', `${cmd.instance} deleted`, [
         { type: 'fields', fields: [{ label: 'Removed', value: String(result.deleted.length) + ' object(s)' }, { label: 'Kept', value: result.kept.length ? limit(result.kept, 8).join(', ') : 'nothing' }] },
       ]);

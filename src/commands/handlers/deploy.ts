@@ -3,7 +3,6 @@ import type { DeployResult } from '../../operations/api.js';
 import { mergeLayers, type Values } from '../../instance/index.js';
 import { settingsToChanges } from '../changes.js';
 import type { ParsedCommand } from '../grammar.js';
-import type { Setting } from '../keys.js';
 import { changedObjectCount, message, planItems } from '../messages.js';
 import type { Block, Message } from '../model.js';
 import { outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
@@ -19,23 +18,28 @@ interface Desired {
   namespace?: string;
 }
 
-async function desired(instance: string, settings: Setting[], ctx: HandlerContext): Promise<Desired> {
-  const stored = await ctx.ops.target.loadValues(instance);
-  const current = mergeLayers([{ values: stored ?? {} }], ctx.sources);
-  const changes = [settingsToChanges(instance, settings, current)];
-  const namespace = settings.find((s) => s.path.length === 1 && s.path[0] === 'namespace')?.value;
-  return { stored, changes, ...(typeof namespace === 'string' ? { namespace } : {}) };
+/** Stored values, then the operator's --values/--set layers (CLI), then the settings typed with the command. */
+async function desired(cmd: Deploy | Diff, ctx: HandlerContext): Promise<Desired> {
+  const stored = await ctx.ops.target.loadValues(cmd.instance, cmd.operator?.namespace);
+  const layers = cmd.operator?.values ?? [];
+  const current = mergeLayers([{ values: stored ?? {} }, ...layers.map((values) => ({ values }))], ctx.sources);
+  const changes = [...layers, settingsToChanges(cmd.instance, cmd.settings, current)];
+  const typed = cmd.settings.find((s) => s.path.length === 1 && s.path[0] === 'namespace')?.value;
+  const namespace = typeof typed === 'string' ? typed : cmd.operator?.namespace;
+  return { stored, changes, ...(namespace ? { namespace } : {}) };
 }
 
 export const deploy: Handler<Deploy> = async (cmd, ctx) => {
-  const { stored, changes, namespace } = await desired(cmd.instance, cmd.settings, ctx);
+  const { stored, changes, namespace } = await desired(cmd, ctx);
   const request = { instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}), ...(cmd.force ? { force: true } : {}) };
   if (cmd.dryRun) {
     const preview = await ctx.ops.preview(request);
+    if (preview.plan.empty) return answer(noChanges(cmd.instance));
     return answer(planMessage(cmd.instance, preview, `Dry run: deploying ${cmd.instance} would change`));
   }
+  const wait = cmd.operator?.wait ?? true;
   const execute: Execute = async (onProgress) =>
-    deployResultMessage(await ctx.ops.deploy({ ...request, wait: true, timeoutSeconds: ctx.waitTimeoutSeconds, onProgress }), ctx);
+    deployResultMessage(await ctx.ops.deploy({ ...request, wait, timeoutSeconds: ctx.waitTimeoutSeconds, onProgress }), ctx);
   if (!stored) return { kind: 'run', title: `Deploying ${cmd.instance}…`, execute };
   const preview = await ctx.ops.preview(request);
   if (preview.plan.empty) {
@@ -56,11 +60,15 @@ export const deploy: Handler<Deploy> = async (cmd, ctx) => {
 };
 
 export const diff: Handler<Diff> = async (cmd, ctx) => {
-  const { changes, namespace } = await desired(cmd.instance, cmd.settings, ctx);
+  const { changes, namespace } = await desired(cmd, ctx);
   const preview = await ctx.ops.preview({ instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}) });
-  if (preview.plan.empty) return answer(message('info', `${cmd.instance}: no changes`, [{ type: 'context', text: 'The cluster already matches these settings.' }]));
+  if (preview.plan.empty) return answer(noChanges(cmd.instance));
   return answer(planMessage(cmd.instance, preview, preview.created ? `${cmd.instance} does not exist yet: deploy would create` : `Deploying ${cmd.instance} would change`));
 };
+
+function noChanges(instance: string): Message {
+  return message('info', `${instance}: no changes`, [{ type: 'context', text: 'The cluster already matches these settings.' }]);
+}
 
 function planMessage(instance: string, preview: DeployResult, title: string): Message {
   const count = changedObjectCount(preview.plan);

@@ -14,12 +14,12 @@ export const SEVERAL_CONTROLLERS: Block = {
 export function outcomeMessage(instance: string, verb: string, outcome: Outcome | undefined, facts: Block[]): Message {
   if (!outcome) return message('success', `${instance} ${verb}`, facts);
   if (outcome.status === 'ready') return message('success', `${instance} ${verb} and ready`, [{ type: 'text', text: outcome.message }, ...facts]);
-  if (outcome.status === 'timed-out') return message('warning', `${instance} ${verb}, not ready yet`, [{ type: 'text', text: outcome.message }, ...facts]);
+  if (outcome.status === 'timed-out') return message('warning', `${instance} ${verb}, not ready yet`, [{ type: 'text', text: outcome.message }, ...facts], { failure: 'operation' });
   const blocks: Block[] = [{ type: 'text', text: `${outcome.reason}: ${outcome.message}` }, ...facts];
   if (outcome.logTail?.length) blocks.push({ type: 'code', text: outcome.logTail.slice(-20).join('\n') });
-  return message('danger', `${instance} ${verb} but did not become ready`, blocks);
+  return message('danger', `${instance} ${verb} but did not become ready`, blocks, { failure: 'operation' });
 }
 
 export function notFound(instance: string): Planned {
-  return answer(message('danger', `No instance named ${instance}`, [{ type: 'context', text: `\`status\` lists the instances; \`deploy ${instance}\` creates it.` }], { ephemeral: true }));
+  return answer(message('danger', `No instance named ${instance}`, [{ type: 'context', text: `\`status\` lists the instances; \`deploy ${instance}\` creates it.` }], { ephemeral: true, failure: 'input' }));
 }

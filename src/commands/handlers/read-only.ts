@@ -5,8 +5,9 @@ import { notFound } from './outcome.js';
 import { answer, type Handler } from './types.js';
 
 export const casc: Handler<Extract<ParsedCommand, { name: 'casc' }>> = async (cmd, ctx) => {
-  if (!(await ctx.ops.target.loadValues(cmd.instance))) return notFound(cmd.instance);
-  const yaml = await ctx.ops.casc(cmd.instance);
+  const namespace = cmd.operator?.namespace;
+  if (!(await ctx.ops.target.loadValues(cmd.instance, namespace))) return notFound(cmd.instance);
+  const yaml = await ctx.ops.casc(cmd.instance, namespace);
   return answer(message('info', `JCasC of ${cmd.instance}`, [{ type: 'context', text: `${yaml.split('\n').length} lines; Jenkins reloads it when it changes.` }], {
     attachment: { filename: 'jenkins.yaml', content: yaml },
   }));
@@ -22,8 +23,9 @@ export const templates: Handler<Extract<ParsedCommand, { name: 'templates' }>> =
 };
 
 export const password: Handler<Extract<ParsedCommand, { name: 'password' }>> = async (cmd, ctx) => {
-  if (!(await ctx.ops.target.loadValues(cmd.instance))) return notFound(cmd.instance);
-  const secret = await ctx.ops.password(cmd.instance);
+  const namespace = cmd.operator?.namespace;
+  if (!(await ctx.ops.target.loadValues(cmd.instance, namespace))) return notFound(cmd.instance);
+  const secret = await ctx.ops.password(cmd.instance, namespace);
   return answer(message('info', `Admin login for ${cmd.instance}`, [
     { type: 'fields', fields: [{ label: 'User', value: secret.user }, { label: 'Password', value: secret.password }] },
     { type: 'context', text: 'Only you can see this. Change it in Jenkins if it was shared.' },

@@ -1,7 +1,9 @@
 // scale <name> <replicas> | agents <cap> | template <t> <instanceCap>.
-import { mergeLayers } from '../../instance/index.js';
+import { mergeLayers, type Values } from '../../instance/index.js';
+import type { Outcome } from '../../operations/target.js';
 import type { ParsedCommand } from '../grammar.js';
 import { changedObjectCount, message, planItems } from '../messages.js';
+import type { Message } from '../model.js';
 import { notFound, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
 import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext, type Planned } from './types.js';
@@ -9,32 +11,43 @@ import { answer, type Execute, type Handler, type HandlerContext, type Planned }
 type Scale = Extract<ParsedCommand, { name: 'scale' }>;
 
 export const scale: Handler<Scale> = async (cmd, ctx) => {
-  const stored = await ctx.ops.target.loadValues(cmd.instance);
+  const namespace = cmd.operator?.namespace;
+  const stored = await ctx.ops.target.loadValues(cmd.instance, namespace);
   if (!stored) return notFound(cmd.instance);
   if (cmd.what === 'agents') {
     return runNow(`Scaling agents of ${cmd.instance}…`, async (onProgress) => {
-      await ctx.ops.scaleAgents({ instance: cmd.instance, containerCap: cmd.cap, actor: ctx.actor, onProgress });
-      return message('success', `${cmd.instance}: at most ${cmd.cap === 0 ? 'unlimited' : cmd.cap} agent pod${cmd.cap === 1 ? '' : 's'}`, [
+      const result = await ctx.ops.scaleAgents({ instance: cmd.instance, namespace, containerCap: cmd.cap, actor: ctx.actor, onProgress });
+      return reloaded(cmd.instance, 'agent cap set', result.outcome) ?? message('success', `${cmd.instance}: at most ${cmd.cap === 0 ? 'unlimited' : cmd.cap} agent pod${cmd.cap === 1 ? '' : 's'}`, [
         { type: 'context', text: 'Running builds are not interrupted; the new cap applies to pods started from now on.' },
       ]);
     });
   }
   if (cmd.what === 'template') {
-    // scaleAgents sets the instance cap as well: keep the current one.
-    const agents = mergeLayers([{ values: stored }], ctx.sources).agents as { containerCap?: number } | undefined;
-    const containerCap = agents?.containerCap ?? 0;
+    // The one place that knows: scaleAgents sets the instance's containerCap too, so a template cap keeps the current one.
+    const containerCap = currentContainerCap(stored, ctx);
     return runNow(`Scaling agent template ${cmd.template} of ${cmd.instance}…`, async (onProgress) => {
-      await ctx.ops.scaleAgents({ instance: cmd.instance, containerCap, template: cmd.template, instanceCap: cmd.instanceCap, actor: ctx.actor, onProgress });
-      return message('success', `${cmd.instance}: at most ${cmd.instanceCap} ${cmd.template} agent pod${cmd.instanceCap === 1 ? '' : 's'}`);
+      const result = await ctx.ops.scaleAgents({ instance: cmd.instance, namespace, containerCap, template: cmd.template, instanceCap: cmd.instanceCap, actor: ctx.actor, onProgress });
+      return reloaded(cmd.instance, `${cmd.template} cap set`, result.outcome) ?? message('success', `${cmd.instance}: at most ${cmd.instanceCap} ${cmd.template} agent pod${cmd.instanceCap === 1 ? '' : 's'}`);
     });
   }
   return scaleControllers(cmd, ctx);
 };
 
+function currentContainerCap(stored: Values, ctx: HandlerContext): number {
+  const agents = mergeLayers([{ values: stored }], ctx.sources).agents as { containerCap?: number } | undefined;
+  return agents?.containerCap ?? 0;
+}
+
+/** A cap takes effect by a JCasC reload: when the reload failed or timed out, that is the answer. */
+function reloaded(instance: string, verb: string, outcome: Outcome | undefined): Message | undefined {
+  return outcome && outcome.status !== 'ready' ? outcomeMessage(instance, verb, outcome, []) : undefined;
+}
+
 async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ctx: HandlerContext): Promise<Planned> {
   const { instance, replicas } = cmd;
+  const namespace = cmd.operator?.namespace;
   const execute: Execute = async (onProgress) => {
-    const result = await ctx.ops.scaleControllers({ instance, replicas, actor: ctx.actor, wait: replicas > 0, onProgress });
+    const result = await ctx.ops.scaleControllers({ instance, namespace, replicas, actor: ctx.actor, wait: replicas > 0, onProgress });
     if (replicas === 0) {
       return message('success', `${instance} is hibernating`, [
         { type: 'text', text: 'The controller is stopped; its volume, jobs and configuration are kept.' },
@@ -48,7 +61,7 @@ async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ct
   };
   const title = replicas === 0 ? `Hibernating ${instance}…` : `Scaling ${instance} to ${replicas}…`;
   if (replicas <= 1) return runNow(title, execute);
-  const preview = await ctx.ops.preview({ instance, changes: [{ name: instance, controller: { replicas } }], actor: ctx.actor });
+  const preview = await ctx.ops.preview({ instance, namespace, changes: [{ name: instance, controller: { replicas } }], actor: ctx.actor });
   if (preview.plan.empty) return answer(message('info', `${instance} already runs ${replicas} controllers: nothing to change`));
   return {
     kind: 'confirm',

@@ -12,10 +12,10 @@ type Status = Extract<ParsedCommand, { name: 'status' }>;
 const MAX_INSTANCES = 12;
 
 export const status: Handler<Status> = async (cmd, ctx) => {
-  const statuses = await ctx.ops.status(cmd.instance);
+  const statuses = await ctx.ops.status(cmd.instance, cmd.operator?.namespace);
   const existing = statuses.filter((s) => s.exists);
   if (cmd.instance !== undefined && existing.length === 0) {
-    return answer(message('warning', `No instance named ${cmd.instance}`, [{ type: 'context', text: `\`deploy ${cmd.instance}\` creates it; \`status\` lists the existing ones.` }], { ephemeral: true }));
+    return answer(message('warning', `No instance named ${cmd.instance}`, [{ type: 'context', text: `\`deploy ${cmd.instance}\` creates it; \`status\` lists the existing ones.` }], { ephemeral: true, failure: 'input' }));
   }
   if (existing.length === 0) return answer(message('info', 'No Jenkins instances yet', [{ type: 'context', text: 'Create one with `deploy <name>`.' }]));
   return answer(statusMessage(existing));

@@ -2,9 +2,9 @@
 // Piped input runs each line and ends; the exit code says whether any command failed.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Caller, Confirmation, Message, Reply } from '../../commands/model.js';
+import type { Caller } from '../../commands/model.js';
 import type { CommandRunner } from '../../commands/runner.js';
-import { renderBlock, renderText } from './render-text.js';
+import { ConsoleReply } from './console-reply.js';
 
 export interface ConsoleOptions {
   runner: CommandRunner;
@@ -69,69 +69,6 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   }
   rl.close();
   return interactive || failed === 0 ? 0 : 1;
-}
-
-interface ReplyOptions {
-  runner: CommandRunner;
-  caller: Caller;
-  write: (text: string) => void;
-  color: boolean;
-  /** Undefined when there is no one to ask (piped input). */
-  ask: ((question: string) => Promise<string | undefined>) | undefined;
-  yes: boolean;
-}
-
-/** Prints progress as new checklist lines (a terminal cannot edit a message), then the result. */
-class ConsoleReply implements Reply {
-  failed = false;
-  private title: string | undefined;
-  private printedSteps: string[] = [];
-
-  constructor(private readonly options: ReplyOptions) {}
-
-  async progress(message: Message): Promise<void> {
-    if (message.title !== this.title) {
-      this.title = message.title;
-      this.options.write(`${message.title}\n`);
-    }
-    const steps = message.blocks.find((b) => b.type === 'list');
-    const items = steps?.type === 'list' ? steps.items : [];
-    const fresh = items.slice(this.printedSteps.length);
-    if (fresh.length) this.options.write(`${renderBlock({ type: 'list', items: fresh }).join('\n')}\n`);
-    this.printedSteps = items;
-  }
-
-  async result(message: Message): Promise<void> {
-    if (message.tone === 'danger') this.failed = true;
-    this.options.write(renderText(this.withoutPrintedSteps(message), { color: this.options.color }));
-  }
-
-  async confirm(confirmation: Confirmation): Promise<void> {
-    const { write, runner, caller, ask, yes } = this.options;
-    write(renderText(confirmation.message, { color: this.options.color }));
-    if (yes) {
-      write(`${confirmation.confirmLabel}: yes (--yes)\n`);
-      await runner.confirm(confirmation.token, caller, this);
-      return;
-    }
-    if (!ask) {
-      this.failed = true;
-      write(renderText({ tone: 'danger', title: 'Not confirmed: nothing was changed', blocks: [{ type: 'context', text: 'Piped input cannot answer y/N; run with --yes to confirm such commands.' }] }, { color: this.options.color }));
-      return;
-    }
-    const answer = await ask(`${confirmation.confirmLabel}? [y/N] `);
-    if (answer !== undefined && /^y(es)?$/i.test(answer.trim())) await runner.confirm(confirmation.token, caller, this);
-    else await runner.cancel(confirmation.token, caller, this);
-  }
-
-  /** The result repeats the checklist for transports that replace the progress message; here it is on screen already. */
-  private withoutPrintedSteps(message: Message): Message {
-    const [first, ...rest] = message.blocks;
-    if (this.printedSteps.length && first?.type === 'list' && first.items.join('\n') === this.printedSteps.join('\n')) {
-      return { ...message, blocks: rest };
-    }
-    return message;
-  }
 }
 
 function loadHistory(file: string | undefined): string[] {
