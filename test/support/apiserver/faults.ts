@@ -1,0 +1,63 @@
+// Test hooks at the HTTP boundary: a log of every request, injected failures and latency.
+export interface RequestRecord {
+  method: string;
+  /** Kubernetes verb: get, list, watch, create, update, patch, delete, deletecollection, or "discovery"/"version". */
+  verb: string;
+  path: string;
+  query: Record<string, string>;
+  contentType?: string;
+  body?: string;
+  status?: number;
+}
+
+export interface FaultRule {
+  /** HTTP method (GET, PATCH...) or Kubernetes verb (get, list, watch, patch...); any when left out. */
+  verb?: string;
+  /** Exact path, a path prefix ending in "/", or a RegExp; any when left out. */
+  path?: string | RegExp;
+  /** How many matching requests fail (default 1; Infinity for all). */
+  times?: number;
+  /** Answer with this status code and a matching Status body. */
+  status?: number;
+  message?: string;
+  /** Reset the connection instead of answering. */
+  reset?: boolean;
+  /** Hold the request this long first (then answer normally unless status/reset is set). */
+  delayMs?: number;
+}
+
+// Reason for a status code (k8s.io/apimachinery/pkg/api/errors: NewTooManyRequests, NewInternalError, ...).
+const REASONS: Record<number, string> = {
+  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'Conflict', 410: 'Expired',
+  422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
+};
+
+export function faultStatus(code: number, message?: string): Record<string, unknown> {
+  return {
+    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
+    message: message ?? (code === 429 ? 'Too many requests, please try again later.' : `injected fault: ${REASONS[code] ?? 'Unknown'}`),
+    reason: REASONS[code] ?? 'Unknown', ...(code === 429 ? { details: { retryAfterSeconds: 1 } } : {}), code,
+  };
+}
+
+export class Faults {
+  private rules: Array<FaultRule & { left: number }> = [];
+
+  add(rule: FaultRule): void {
+    this.rules.push({ ...rule, left: rule.times ?? 1 });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The first rule matching this request, used up by one. */
+  take(method: string, verb: string, path: string): FaultRule | undefined {
+    const rule = this.rules.find((r) => r.left > 0 &&
+      (!r.verb || r.verb.toUpperCase() === method || r.verb.toLowerCase() === verb) &&
+      (r.path === undefined || (r.path instanceof RegExp ? r.path.test(path) : r.path === path || (r.path.endsWith('/') && path.startsWith(r.path)))));
+    if (rule) rule.left -= 1;
+    this.rules = this.rules.filter((r) => r.left > 0);
+    return rule;
+  }
+}
