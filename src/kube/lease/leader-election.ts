@@ -1,10 +1,10 @@
 // Leader election over a coordination.k8s.io Lease, like client-go's leaderelection: the holder renews every
 // retry period; the others watch the lease and take it over once it has not changed for a lease duration (judged by
 // our own clock from when we last saw it change, so clock skew between replicas does not matter).
-import { V1MicroTime } from '@kubernetes/client-node';
 import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
 import type { Clock, TimerHandle } from '../clock.js';
 import { statusCode } from '../errors.js';
+import { leaseBody, leaseDurationMs, microTime } from './lease.js';
 
 export interface LeaderOptions {
   api: CoordinationV1Api;
@@ -62,7 +62,7 @@ export class LeaderElector {
       await this.options.api.replaceNamespacedLease({
         name: this.options.name,
         namespace: this.options.namespace,
-        body: { ...lease, spec: { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: new V1MicroTime(this.options.clock.now()) } },
+        body: { ...lease, spec: { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: microTime(this.options.clock.now()) as never } },
       });
     } catch (err) {
       this.options.onError?.(err); // the lease expires on its own
@@ -87,19 +87,17 @@ export class LeaderElector {
   }
 
   private body(transitions: number, acquired: boolean, existing?: V1Lease): V1Lease {
-    const now = new V1MicroTime(this.options.clock.now());
-    return {
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: { ...(existing?.metadata ?? {}), name: this.options.name, namespace: this.options.namespace },
-      spec: {
-        holderIdentity: this.options.identity,
-        leaseDurationSeconds: Math.ceil(this.durationMs / 1000),
+    const now = microTime(this.options.clock.now());
+    return leaseBody(
+      { ...(existing?.metadata ?? {}), name: this.options.name, namespace: this.options.namespace },
+      {
+        holder: this.options.identity,
+        durationSeconds: Math.ceil(this.durationMs / 1000),
         acquireTime: acquired ? now : existing?.spec?.acquireTime ?? now,
         renewTime: now,
-        leaseTransitions: transitions,
+        transitions,
       },
-    };
+    );
   }
 
   private async tryAcquireOrRenew(): Promise<void> {
@@ -124,7 +122,7 @@ export class LeaderElector {
     const record = `${spec.holderIdentity ?? ''}|${String(spec.renewTime ?? '')}|${current.metadata?.resourceVersion ?? ''}`;
     if (this.observed?.record !== record) this.observed = { record, at: readAt };
     const holder = spec.holderIdentity;
-    const durationMs = (spec.leaseDurationSeconds ?? Math.ceil(this.durationMs / 1000)) * 1000;
+    const durationMs = leaseDurationMs(current, Math.ceil(this.durationMs / 1000) * 1000);
     const expired = !holder || clock.now() - this.observed.at >= durationMs;
     if (holder !== identity && !expired) {
       if (this.leading) this.setLeading(false);

@@ -3,6 +3,7 @@
 import type { V1Lease } from '@kubernetes/client-node';
 import type { KubeClient } from '../client.js';
 import { statusCode } from '../errors.js';
+import { expiredByRenewTime, leaseBody, microTime, renewedLease } from './lease.js';
 
 /** Thrown when another holder has the lease; callers turn it into their own "busy" message. */
 export class LeaseHeldError extends Error {
@@ -17,20 +18,6 @@ export interface LeaseOptions {
   now: () => Date;
   /** Called when the namespace does not exist yet (first deploy); creates it so the lease can live there. */
   createNamespace?: () => Promise<void>;
-}
-
-/** MicroTime as the API wants it (RFC 3339 with microseconds). */
-export function microTime(date: Date): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
-function expired(lease: V1Lease, now: Date): boolean {
-  const spec = lease.spec ?? {};
-  if (!spec.holderIdentity) return true;
-  const renewed = spec.renewTime ?? spec.acquireTime;
-  if (!renewed) return true;
-  const at = new Date(renewed as unknown as string).getTime();
-  return at + (spec.leaseDurationSeconds ?? 0) * 1000 < now.getTime();
 }
 
 /** Same holder and same acquire time: the lease is the one this very call wrote. */
@@ -51,12 +38,7 @@ export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: L
   const { name, namespace, holder, labels } = ref;
   const body = (resourceVersion?: string, transitions = 0): V1Lease => {
     const now = microTime(options.now());
-    return {
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: { name, namespace, resourceVersion, labels },
-      spec: { holderIdentity: holder, leaseDurationSeconds: options.durationSeconds, acquireTime: now as never, renewTime: now as never, leaseTransitions: transitions },
-    };
+    return leaseBody({ name, namespace, resourceVersion, labels }, { holder, durationSeconds: options.durationSeconds, acquireTime: now, renewTime: now, transitions });
   };
   const busy = (lease: V1Lease | undefined) =>
     new LeaseHeldError(name, lease?.spec?.holderIdentity ?? 'another operation', lease?.spec?.acquireTime ? String(lease.spec.acquireTime as unknown) : undefined);
@@ -71,7 +53,7 @@ export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: L
         await options.createNamespace();
         return client.createLease(namespace, (sent = body()));
       });
-    } else if (!expired(existing, options.now())) {
+    } else if (!expiredByRenewTime(existing, options.now())) {
       throw busy(existing);
     } else {
       lease = await client.replaceLease(namespace, (sent = body(existing.metadata?.resourceVersion, (existing.spec?.leaseTransitions ?? 0) + 1)));
@@ -88,8 +70,7 @@ export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: L
   let renewing: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     renewing = (async () => {
-      const renewed = { ...lease, spec: { ...lease.spec, renewTime: microTime(options.now()) as never } };
-      lease = await client.replaceLease(namespace, renewed).catch(() => lease);
+      lease = await client.replaceLease(namespace, renewedLease(lease, options.now())).catch(() => lease);
     })();
   }, Math.max(1000, (options.durationSeconds * 1000) / 3));
   timer.unref();
