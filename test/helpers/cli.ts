@@ -20,12 +20,17 @@ export async function runCli(...args: string[]): Promise<CliRun> {
     return true;
   });
   const previousExitCode = process.exitCode;
+  // No one answers y/N in a test: even when jest runs in a terminal, the CLI must see no terminal and not prompt.
+  const tty = Object.getOwnPropertyDescriptor(process.stdin, 'isTTY');
+  Object.defineProperty(process.stdin, 'isTTY', { value: false, configurable: true, writable: true });
   try {
     const code = await main(args);
     return { code, stdout, stderr };
   } finally {
     out.mockRestore();
     err.mockRestore();
+    if (tty) Object.defineProperty(process.stdin, 'isTTY', tty);
+    else delete (process.stdin as { isTTY?: boolean }).isTTY;
     process.exitCode = previousExitCode;
   }
 }
