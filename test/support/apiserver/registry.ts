@@ -368,6 +368,8 @@ export class Registry {
     const old = this.get(info, next.metadata.namespace, next.metadata.name);
     const body = clone(next);
     body.metadata.resourceVersion = old.metadata.resourceVersion;
+    // Controllers write their whole view every sync; most syncs change nothing.
+    if (deepEqual(body, old)) return old;
     return this.commit(info, old, body, { fieldManager: manager, ...(subresource ? { subresource } : {}) });
   }
 }

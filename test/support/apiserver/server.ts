@@ -67,7 +67,7 @@ export interface TestApiServer {
   tick(n?: number): void;
   /** Moves the clock by `ms`, one tick per tickMs. */
   advance(ms: number): void;
-  /** Ticks until a tick changes nothing (at most `maxTicks`, default 100); returns the ticks run. */
+  /** Ticks until a tick changes nothing but Events (at most `maxTicks`, default 100); returns the ticks run. */
   settle(maxTicks?: number): number;
   now(): Date;
   /** A stored object (a copy), or undefined. `kind` is a Kind, plural or short name. */
@@ -383,9 +383,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
     },
     settle(maxTicks = 100) {
       for (let i = 1; i <= maxTicks; i++) {
-        const before = store.rv;
+        const before = store.lastStateRv;
         tickOnce();
-        if (store.rv === before) return i;
+        if (store.lastStateRv === before) return i;
       }
       return maxTicks;
     },

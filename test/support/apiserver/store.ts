@@ -21,6 +21,8 @@ export class Store {
   private revision: number;
   /** Versions up to this one are no longer in the history. */
   compactedRv: number;
+  /** The last version that changed anything but an Event: repeated events do not keep a cluster "busy". */
+  lastStateRv = 0;
 
   constructor(private historyLimit: number, start = 1000) {
     this.revision = start;
@@ -77,6 +79,7 @@ export class Store {
   }
 
   private record(e: ChangeEvent): void {
+    if (e.info.kind !== 'Event') this.lastStateRv = e.rv;
     this.history.push(e);
     while (this.history.length > this.historyLimit) this.compactedRv = this.history.shift()!.rv;
     for (const l of [...this.listeners]) l(e);
