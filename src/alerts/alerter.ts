@@ -14,7 +14,8 @@ import { LeaderElector } from '../kube/lease/leader-election.js';
 import { alertMetrics } from './metrics.js';
 import type { AlertMetrics } from './metrics.js';
 import { AlertPipeline } from './pipeline.js';
-import { createAlertSlackClient, webClientPoster } from './notify/slack-poster.js';
+import { webClientPoster } from './notify/slack-poster.js';
+import { createSlackWebClient } from '../slack-client/web-client.js';
 import { InformerSource } from './watch/informer-source.js';
 import type { WatchStatus } from './watch/informer-source.js';
 
@@ -61,7 +62,7 @@ export function startAlerter(options: AlerterOptions): Alerter {
   const metrics = alertMetrics(options.registry);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const poster = options.poster
-    ?? (config.slackToken ? webClientPoster(createAlertSlackClient(config.slackToken, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}))
+    ?? (config.slackToken ? webClientPoster(createSlackWebClient(config.slackToken, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}))
       : printPoster(options.print ?? ((line) => process.stdout.write(`${line}\n`))));
   const routes = config.slackToken || options.poster ? config.routes : { ...config.routes, default: config.routes.default ?? 'stdout' };
 

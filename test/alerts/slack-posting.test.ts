@@ -6,7 +6,8 @@ import { Dispatcher } from '../../src/alerts/notify/dispatcher.js';
 import { alertMetrics } from '../../src/alerts/metrics.js';
 import { AlertPipeline } from '../../src/alerts/pipeline.js';
 import type { WatchEvent } from '../../src/alerts/watch/watch-event.js';
-import { createAlertSlackClient, webClientPoster } from '../../src/alerts/notify/slack-poster.js';
+import { webClientPoster } from '../../src/alerts/notify/slack-poster.js';
+import { createSlackWebClient } from '../../src/slack-client/web-client.js';
 import { fixtureLines, runUntil } from './helpers.js';
 
 const SLACK = 'https://slack.com';
@@ -43,7 +44,7 @@ function setup(options: { stormThreshold?: number; maxQueue?: number } = {}) {
   const metrics = alertMetrics(registry);
   const dispatcher = new Dispatcher({
     clock,
-    poster: webClientPoster(createAlertSlackClient(TOKEN)),
+    poster: webClientPoster(createSlackWebClient(TOKEN)),
     routes: { default: '#jenkins-alerts', namespaces: { 'jenkins-agents': '#builds' } },
     metrics,
     unschedulableGraceMs: 60_000,

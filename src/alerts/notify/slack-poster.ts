@@ -1,21 +1,9 @@
-// The Slack side of posting: a WebClient that throws on 429 instead of pausing everything (the channel queue
-// decides), and does not retry on its own (the queue retries, bounded and counted).
-import { WebClient } from '@slack/web-api';
+// The Slack side of posting: a Poster over the shared Web API client (slack-client/web-client.ts), which throws on
+// 429 instead of pausing everything (the channel queue decides) and does not retry on its own (the queue retries,
+// bounded and counted).
+import type { WebClient } from '../../slack-client/web-client.js';
 import type { Poster } from './channel-queue.js';
 import type { MessagePayload } from './messages.js';
-
-export interface SlackClientOptions {
-  /** For tests and Enterprise Grid proxies; default https://slack.com/api/. */
-  slackApiUrl?: string;
-}
-
-export function createAlertSlackClient(token: string, options: SlackClientOptions = {}): WebClient {
-  return new WebClient(token, {
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-  });
-}
 
 export function webClientPoster(client: WebClient): Poster {
   return {

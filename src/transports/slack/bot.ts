@@ -19,6 +19,7 @@ import { registerSlashCommand, SLASH_COMMAND } from './command-handler.js';
 import { readSlackConfig, type SlackConfig, type SlackMode } from './config.js';
 import { DEFAULT_UPDATE_INTERVAL_MS } from './progress-message.js';
 import { SlackApi } from './slack-api.js';
+import { slackClientOptions } from '../../slack-client/web-client.js';
 
 export type RunnerOrFactory = CommandRunner | ((slack: { auditSink: AuditSink }) => CommandRunner);
 
@@ -94,13 +95,13 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     receiver,
     logger: slackLogger,
     ...(offline ? { botId: options.botId, botUserId: options.botUserId, tokenVerificationEnabled: false } : {}),
-    clientOptions: {
-      // 429s come back to us as errors so a progress update can be postponed or superseded instead of
-      // pausing every call for up to 30 minutes; other failures get a couple of quick retries.
-      rejectRateLimitedCalls: true,
+    // 429s come back to us as errors so a progress update can be postponed or superseded instead of
+    // pausing every call for up to 30 minutes; other failures get a couple of quick retries.
+    clientOptions: slackClientOptions({
       retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
       ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    },
+      env: options.env,
+    }),
   });
   const api = new SlackApi(app.client, options.metrics, logger);
   const inFlight = new InFlight();
