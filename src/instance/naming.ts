@@ -18,6 +18,8 @@ export const names = {
   specConfigMap: (instance: string): string => `${instance}-spec`,
   /** Created once by the first deploy, never rotated; `controller.adminSecret` names one the user made instead. */
   adminSecret: (instance: string, override?: string): string => override ?? `${instance}-admin`,
+  /** The random token the reload sidecar shows Jenkins' JCasC reload endpoint; created once, like the admin Secret. */
+  reloadTokenSecret: (instance: string): string => `${instance}-casc-reload-token`,
   /** The coordination Lease held while an operation runs on the instance. */
   lockLease: (instance: string): string => `${instance}-lock`,
   /** What the StatefulSet controller names ordinal N's claim: `<claimTemplate>-<statefulset>-<ordinal>`. */
@@ -70,8 +72,21 @@ export function instanceLabels(instance: string, component: string): Record<stri
   };
 }
 
+/** The key of the reload token in its Secret. */
+export const RELOAD_TOKEN_KEY = 'token';
+
+/**
+ * Pod Security Admission for the namespaces the product manages: `baseline` enforced (it still allows the root
+ * ownership-fix init container static hostPath volumes need), `restricted` reported as warnings and audit events.
+ */
+export const POD_SECURITY_LABELS: Record<string, string> = {
+  'pod-security.kubernetes.io/enforce': 'baseline',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+};
+
 export function namespaceLabels(): Record<string, string> {
-  return { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_PART_OF]: 'jenkins-chatops' };
+  return { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_PART_OF]: 'jenkins-chatops', ...POD_SECURITY_LABELS };
 }
 
 /** Selector for an instance's controller pods. */

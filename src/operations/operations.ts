@@ -65,6 +65,7 @@ export function createOperations(target: Target, options: OperationsOptions = {}
     }
     return target.withLock(bundle.instance, bundle.namespace, holder(req.actor), async () => {
       const adminSecret = await target.ensureAdminSecret(bundle);
+      await target.ensureReloadToken(bundle);
       const { plan, applied } = await target.apply(bundle, values, { force: req.force, onProgress: req.onProgress });
       const result: DeployResult = { bundle, plan, created, applied, adminSecret };
       if (!applied || req.wait === false) return result;

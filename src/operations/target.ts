@@ -124,6 +124,8 @@ export interface Target {
   apply(bundle: Bundle, values: Values, options?: ApplyOptions): Promise<ApplyResult>;
   /** Creates the admin Secret with a random password if it does not exist; never rotates it. */
   ensureAdminSecret(bundle: Bundle): Promise<'created' | 'exists'>;
+  /** Creates the Secret holding the random JCasC reload token if it does not exist; never rotates it. */
+  ensureReloadToken(bundle: Bundle): Promise<'created' | 'exists'>;
   readAdminPassword(instance: string, namespace: string): Promise<{ user: string; password: string }>;
 
   waitReady(bundle: Bundle, options?: WaitOptions): Promise<Outcome>;

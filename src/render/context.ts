@@ -4,12 +4,14 @@ import { createHash } from 'node:crypto';
 import { dump } from 'js-yaml';
 import type { InstanceSpec, PodTemplateSpec, Resources } from '../instance/index.js';
 import { toMebibytes } from '../instance/index.js';
-import { controllerSelector, HOME_CLAIM, instanceLabels, LABEL_AGENT_INSTANCE, LABEL_CASC, names, namespaceLabels } from '../instance/naming.js';
+import { controllerSelector, HOME_CLAIM, instanceLabels, LABEL_AGENT_INSTANCE, LABEL_CASC, names, namespaceLabels, RELOAD_TOKEN_KEY } from '../instance/naming.js';
 import { kubeEnvLiteral } from './scalars.js';
 
 export const JENKINS_HOME = '/var/jenkins_home';
 export const CASC_DIR = `${JENKINS_HOME}/casc_configs`;
 export const SECRETS_DIR = '/run/secrets/additional';
+/** Where Jenkins unpacks its war (`--webroot`): the root filesystem is read-only, so it is an emptyDir. */
+export const JENKINS_CACHE = '/var/jenkins_cache';
 export const HTTP_CONTAINER_PORT = 8080;
 /** Share of the memory limit given to the heap; the rest is metaspace, threads, and native buffers. */
 export const HEAP_SHARE = 0.7;
@@ -24,7 +26,7 @@ const PROVISIONER_OPTS = [
 
 export function javaOpts(spec: InstanceSpec): string {
   const user = spec.controller.javaOpts?.trim();
-  const required = ['-Djenkins.install.runSetupWizard=false', '-Dcasc.reload.token=$(POD_NAME)'];
+  const required = ['-Djenkins.install.runSetupWizard=false'];
   const heapGiven = user !== undefined && /-Xmx|MaxRAMPercentage|-XX:MaxRAM=/.test(user);
   const limit = spec.controller.resources.limits?.memory;
   const limitMi = limit ? toMebibytes(limit) : undefined;
@@ -120,6 +122,7 @@ export function buildContext(spec: InstanceSpec) {
     cascLabel: LABEL_CASC,
     cascConfigMap: names.cascConfigMap(name),
     adminSecret: names.adminSecret(name, spec.controller.adminSecret),
+    reloadToken: { secret: names.reloadTokenSecret(name), key: RELOAD_TOKEN_KEY },
     controller: {
       image: spec.controller.image,
       sidecarImage: spec.controller.reloadSidecarImage,
@@ -142,7 +145,7 @@ export function buildContext(spec: InstanceSpec) {
       sessionAffinity: spec.controller.sessionAffinity ?? replicas > 1,
       needsAgentService: !spec.agents.webSocket,
     },
-    paths: { home: JENKINS_HOME, casc: CASC_DIR, secrets: SECRETS_DIR },
+    paths: { home: JENKINS_HOME, casc: CASC_DIR, secrets: SECRETS_DIR, cache: JENKINS_CACHE },
     // Runs as root before Jenkins: chown only when needed, so large homes are not walked on every start.
     permissionsScript: `[ "$(stat -c %u:%g ${JENKINS_HOME})" = 1000:1000 ] || chown -R 1000:1000 ${JENKINS_HOME}`,
     httpContainerPort: HTTP_CONTAINER_PORT,

@@ -17,8 +17,10 @@ const internalError = { status: 500, body: apiStatus(500, 'InternalError', 'Inte
 const unavailable = { status: 503, body: apiStatus(503, 'ServiceUnavailable', 'the server is currently unable to handle the request') };
 
 /** Writes (PATCH/POST/PUT/DELETE, dry runs excluded) as `VERB path`. */
+/** Each write as `METHOD path`; a create names the object it creates (`POST …/secrets/ci-admin`). */
 function writes(api: FakeApi): string[] {
-  return api.changing().map((r) => `${r.method} ${r.path}`);
+  const created = (r: { body?: unknown }) => (r.body as { metadata?: { name?: string } } | undefined)?.metadata?.name;
+  return api.changing().map((r) => (r.method === 'POST' ? `POST ${r.path}/${created(r)}` : `${r.method} ${r.path}`));
 }
 
 describe('deploy of a new instance through API faults', () => {
@@ -42,11 +44,11 @@ describe('deploy of a new instance through API faults', () => {
       expect(p.query.force).toBeUndefined();
       expect(p.body).toEqual(nsPatches[0]!.body);
     }
-    // Every other object is written exactly once; only the lease and the admin Secret are created with POST.
+    // Every other object is written exactly once; only the lease and the instance's two Secrets are created with POST.
     const w = writes(api);
     const others = w.filter((x) => x !== `PATCH ${paths.ns}`);
     expect(new Set(others).size).toBe(others.length);
-    expect(w.filter((x) => x.startsWith('POST'))).toEqual([`POST ${LEASES}`, `POST ${SECRETS}`]);
+    expect(w.filter((x) => x.startsWith('POST'))).toEqual([`POST ${LEASES}/ci-lock`, `POST ${SECRETS}/ci-admin`, `POST ${SECRETS}/ci-casc-reload-token`]);
     expect(w.at(-1)).toBe(`DELETE ${paths.lease}`);
     expect(api.objects.get(paths.ns)).toBeDefined();
   });
@@ -60,11 +62,12 @@ describe('deploy of a new instance through API faults', () => {
 
     expect(reply.last).toMatchObject({ tone: 'success', title: 'ci created and ready' });
     // The retry met AlreadyExists (409) and took the stored Secret as it is: the password was not regenerated.
-    expect(api.requests.filter((r) => r.method === 'POST' && r.path === SECRETS)).toHaveLength(2);
+    const adminCreates = api.requests.filter((r) => r.method === 'POST' && r.path === SECRETS && (r.body as { metadata: { name: string } }).metadata.name === 'ci-admin');
+    expect(adminCreates).toHaveLength(2);
     const stored = api.objects.get(`${SECRETS}/ci-admin`)!;
     const firstPassword = (api.requests.find((r) => r.path === SECRETS)!.body as { stringData: Record<string, string> }).stringData['jenkins-admin-password'];
     expect(stored.stringData['jenkins-admin-password']).toBe(firstPassword);
-    expect([...api.objects.keys()].filter((k) => k.startsWith(`${SECRETS}/`))).toEqual([`${SECRETS}/ci-admin`]);
+    expect([...api.objects.keys()].filter((k) => k.startsWith(`${SECRETS}/`)).sort()).toEqual([`${SECRETS}/ci-admin`, `${SECRETS}/ci-casc-reload-token`]);
   });
 
   it('a lost answer to the apply of the StatefulSet is retried once; the controller starts once', async () => {

@@ -60,7 +60,8 @@ describe('the seed install', () => {
   it('skips the setup wizard, reads JCasC from the reload folder and sizes the heap from the limit', () => {
     expect(env('CASC_JENKINS_CONFIG')).toBe('/var/jenkins_home/casc_configs');
     expect(env('JAVA_OPTS')).toContain('-Djenkins.install.runSetupWizard=false');
-    expect(env('JAVA_OPTS')).toContain('-Dcasc.reload.token=$(POD_NAME)');
+    // The reload token comes from a Secret (test/render/hardening.test.ts), never the guessable pod name.
+    expect(env('JAVA_OPTS')).not.toContain('casc.reload.token');
     // 2Gi limit → 70% heap.
     expect(env('JAVA_OPTS')).toContain('-Xmx1433m');
     expect(jenkins.env[0].name).toBe('POD_NAME');
@@ -120,7 +121,7 @@ describe('the seed install', () => {
     expect(cm.metadata.annotations['jenkins-chatops.io/casc-revision']).toBe(bundle.cascRevision);
     const sidecar = pod.containers.find((c: Loose) => c.name === 'casc-reload');
     expect(sidecar.env.find((e: Loose) => e.name === 'REQ_URL').value).toBe(
-      'http://localhost:8080/reload-configuration-as-code/?casc-reload-token=$(POD_NAME)',
+      'http://localhost:8080/reload-configuration-as-code/?casc-reload-token=$(CASC_RELOAD_TOKEN)',
     );
   });
 });

@@ -162,6 +162,20 @@ describe('ClusterTarget.ensureAdminSecret', () => {
   });
 });
 
+describe('ClusterTarget.ensureReloadToken', () => {
+  it('creates the reload token Secret once, with a random token, labelled as the instance', async () => {
+    const api = new FakeApi();
+    const bundle = bundleOf([statefulSet()]);
+    expect(await target().ensureReloadToken(bundle)).toBe('created');
+    const created = api.requests.find((r) => r.method === 'POST')!.body as { metadata: { name: string; labels: Record<string, string> }; stringData: { token: string } };
+    expect(created.metadata.name).toBe('ci-casc-reload-token');
+    expect(created.metadata.labels['app.kubernetes.io/instance']).toBe('ci');
+    expect(created.stringData.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(await target().ensureReloadToken(bundle)).toBe('exists');
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+});
+
 describe('ClusterTarget.waitReady', () => {
   const bundle = bundleOf([statefulSet()]);
 
@@ -268,6 +282,17 @@ describe('ClusterTarget.waitCascReload', () => {
     const outcome = await target({ now: () => Date.parse('2024-05-01T10:00:05Z') }).waitCascReload(bundleOf([], { cascRevision: 'rev2' }));
     expect(outcome).toMatchObject({ status: 'failed' });
     expect(outcome.message).toMatch(/no reload endpoint \(404\): CASC_RELOAD_TOKEN/);
+  });
+
+  it('never quotes the reload token from the sidecar log', async () => {
+    const api = new FakeApi(() => Date.parse('2024-05-01T10:00:00Z'));
+    await target().apply(bundleOf([cascConfigMap('rev2')], { cascRevision: 'rev2' }), values);
+    api.put(paths.pod(0), pod(0, 'ready', '2024-04-30T08:00:00Z'));
+    api.logs.set('/api/v1/namespaces/jenkins/pods/ci-0/log', '2024-05-01T10:00:02Z POST request sent to http://localhost:8080/reload-configuration-as-code/?casc-reload-token=Zm9vYmFy-s3cr3t_Tok. Response: 401 Unauthorized\n');
+    const outcome = await target({ now: () => Date.parse('2024-05-01T10:00:05Z') }).waitCascReload(bundleOf([], { cascRevision: 'rev2' }));
+    expect(outcome).toMatchObject({ status: 'failed' });
+    expect(outcome.message).toContain('casc-reload-token=<redacted>');
+    expect(outcome.message).not.toContain('s3cr3t');
   });
 });
 

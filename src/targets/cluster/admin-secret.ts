@@ -1,7 +1,8 @@
-// The instance's admin credentials: a Secret created once with a random password, never rotated by later deploys.
+// The instance's own secrets, each created once with random content and never rotated by later deploys: the admin
+// credentials and the JCasC reload token.
 import { randomBytes } from 'node:crypto';
 import type { Bundle } from '../../render/bundle.js';
-import { instanceLabels, names } from '../../instance/naming.js';
+import { instanceLabels, names, RELOAD_TOKEN_KEY } from '../../instance/naming.js';
 import type { ClusterContext } from './context.js';
 
 export const adminSecretName = (bundle: Bundle): string => names.adminSecret(bundle.instance, bundle.spec.controller.adminSecret);
@@ -20,6 +21,18 @@ export async function ensureAdminSecret({ client }: ClusterContext, bundle: Bund
     metadata: { name, namespace: bundle.namespace, labels: instanceLabels(bundle.instance, 'admin') },
     type: 'Opaque',
     stringData: { 'jenkins-admin-user': bundle.spec.controller.adminUser, 'jenkins-admin-password': randomBytes(18).toString('base64url') },
+  });
+}
+
+export async function ensureReloadToken({ client }: ClusterContext, bundle: Bundle): Promise<'created' | 'exists'> {
+  const name = names.reloadTokenSecret(bundle.instance);
+  if (await client.read({ apiVersion: 'v1', kind: 'Secret', name, namespace: bundle.namespace })) return 'exists';
+  return client.create({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: bundle.namespace, labels: instanceLabels(bundle.instance, 'casc-reload') },
+    type: 'Opaque',
+    stringData: { [RELOAD_TOKEN_KEY]: randomBytes(24).toString('base64url') },
   });
 }
 

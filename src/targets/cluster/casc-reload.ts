@@ -18,15 +18,22 @@ export function splitTimestamp(line: string): { at?: number; text: string } {
 }
 
 function explain(code: number): string {
-  if (code === 401 || code === 403) return `Jenkins refused the reload token (${code}): the controller's casc.reload.token must be its pod name`;
+  if (code === 401 || code === 403) return `Jenkins refused the reload token (${code}): the controller and its casc-reload sidecar must read CASC_RELOAD_TOKEN from the same Secret`;
   if (code === 404) return 'Jenkins has no reload endpoint (404): CASC_RELOAD_TOKEN / -Dcasc.reload.token is not set on the controller';
   if (code >= 500) return `Jenkins failed to apply the new configuration (${code}); its log says why (kubectl logs <pod> -c jenkins)`;
   return `Jenkins answered the reload with ${code}`;
 }
 
+/** The reload token's value in a logged URL, replaced: `casc-reload-token=<redacted>`. */
+export function redactReloadToken(text: string): string {
+  return text.replace(/(casc-reload-token=)[^&\s"'.]+/g, '$1<redacted>');
+}
+
 /** What one sidecar log line says about a reload, if anything. */
-export function parseReloadLine(text: string): ReloadReport | undefined {
-  if (!text.includes(RELOAD_PATH)) return undefined;
+export function parseReloadLine(raw: string): ReloadReport | undefined {
+  if (!raw.includes(RELOAD_PATH)) return undefined;
+  // The sidecar logs the URL it POSTs, token included: what we quote from its log must not carry it.
+  const text = redactReloadToken(raw);
   const code = /Response:\s*(\d{3})/.exec(text) ?? /(?:status(?:[ _]code)?|response code)\D{0,3}(\d{3})/i.exec(text);
   if (code) {
     const status = Number(code[1]);

@@ -13,7 +13,7 @@ import {
   BusyError,
   type ApplyOptions, type ApplyResult, type DeleteResult, type InstanceStatus, type Outcome, type Plan, type ProgressSink, type Target, type WaitOptions,
 } from '../../operations/target.js';
-import { ensureAdminSecret, readAdminPassword } from './admin-secret.js';
+import { ensureAdminSecret, ensureReloadToken, readAdminPassword } from './admin-secret.js';
 import { applyBundle, planObjects } from './apply.js';
 import { waitCascReload } from './casc-wait.js';
 import type { ClusterContext, ClusterSettings } from './context.js';
@@ -74,6 +74,10 @@ export class ClusterTarget implements Target {
 
   ensureAdminSecret(bundle: Bundle): Promise<'created' | 'exists'> {
     return ensureAdminSecret(this.ctx, bundle);
+  }
+
+  ensureReloadToken(bundle: Bundle): Promise<'created' | 'exists'> {
+    return ensureReloadToken(this.ctx, bundle);
   }
 
   async readAdminPassword(instance: string, namespace: string): Promise<{ user: string; password: string }> {

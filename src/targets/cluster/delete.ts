@@ -3,6 +3,7 @@
 import type { Bundle } from '../../render/bundle.js';
 import { refOf, type ObjectRef } from '../../kube/client.js';
 import type { DeleteResult, ProgressSink } from '../../operations/target.js';
+import { names } from '../../instance/naming.js';
 import { adminSecretName } from './admin-secret.js';
 import { desiredObjects } from './apply.js';
 import { homeClaimsOf, type ClusterContext } from './context.js';
@@ -28,6 +29,8 @@ export async function deleteInstance({ client }: ClusterContext, bundle: Bundle,
   }
   const claims = homeClaimsOf(bundle.instance, (await client.listClaims(bundle.namespace)).items).map((c) => c.metadata?.name ?? '');
   const secret = { apiVersion: 'v1', kind: 'Secret', name: adminSecretName(bundle), namespace: bundle.namespace };
+  // The reload token only pairs a controller with its sidecar: the next deploy makes a new one.
+  await remove({ apiVersion: 'v1', kind: 'Secret', name: names.reloadTokenSecret(bundle.instance), namespace: bundle.namespace });
   if (options.purge) {
     for (const claim of claims) await remove({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim, namespace: bundle.namespace });
     await remove(secret);

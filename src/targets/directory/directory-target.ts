@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
 import type { Bundle, KubeObject } from '../../render/bundle.js';
-import { ANNOTATION_CASC_REVISION, names } from '../../instance/naming.js';
+import { ANNOTATION_CASC_REVISION, names, RELOAD_TOKEN_KEY } from '../../instance/naming.js';
 import type { Values } from '../../instance/index.js';
 import { objectChange } from '../diff.js';
 import { parseStoredValues, valuesYaml } from '../stored-values.js';
@@ -15,6 +15,7 @@ import {
 
 export const DEFAULT_DIRECTORY = './.jenkins-chatops';
 const ADMIN_FILE = 'admin-secret.yaml';
+const RELOAD_TOKEN_FILE = 'casc-reload-token.yaml';
 const VALUES_FILE = 'values.yaml';
 const LOCK_STALE_MS = 10 * 60_000;
 
@@ -98,20 +99,34 @@ export class DirectoryTarget implements Target {
     return { plan, applied: true };
   }
 
-  async ensureAdminSecret(bundle: Bundle): Promise<'created' | 'exists'> {
-    const file = join(this.folder(bundle.instance), ADMIN_FILE);
+  /** Writes a Secret manifest once (owner-only file mode), like the cluster creates the Secret once. */
+  private writeSecretOnce(instance: string, fileName: string, secret: KubeObject): 'created' | 'exists' {
+    const file = join(this.folder(instance), fileName);
     if (existsSync(file)) return 'exists';
-    mkdirSync(this.folder(bundle.instance), { recursive: true });
-    const secret = {
+    mkdirSync(this.folder(instance), { recursive: true });
+    writeFileSync(file, dump(secret), { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+    return 'created';
+  }
+
+  async ensureAdminSecret(bundle: Bundle): Promise<'created' | 'exists'> {
+    return this.writeSecretOnce(bundle.instance, ADMIN_FILE, {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: names.adminSecret(bundle.instance, bundle.spec.controller.adminSecret), namespace: bundle.namespace },
       type: 'Opaque',
       stringData: { 'jenkins-admin-user': bundle.spec.controller.adminUser, 'jenkins-admin-password': randomBytes(18).toString('base64url') },
-    };
-    writeFileSync(file, dump(secret), { mode: 0o600, flag: 'wx' });
-    chmodSync(file, 0o600);
-    return 'created';
+    });
+  }
+
+  async ensureReloadToken(bundle: Bundle): Promise<'created' | 'exists'> {
+    return this.writeSecretOnce(bundle.instance, RELOAD_TOKEN_FILE, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: names.reloadTokenSecret(bundle.instance), namespace: bundle.namespace },
+      type: 'Opaque',
+      stringData: { [RELOAD_TOKEN_KEY]: randomBytes(24).toString('base64url') },
+    });
   }
 
   async readAdminPassword(instance: string): Promise<{ user: string; password: string }> {
@@ -170,7 +185,7 @@ export class DirectoryTarget implements Target {
       deleted.push(name);
       options.onProgress?.({ phase: 'deleted', object: name, message: `removed ${file}` });
     }
-    for (const file of ['jenkins.yaml', VALUES_FILE]) rmSync(join(folder, file), { force: true });
+    for (const file of ['jenkins.yaml', VALUES_FILE, RELOAD_TOKEN_FILE]) rmSync(join(folder, file), { force: true });
     if (existsSync(join(folder, ADMIN_FILE))) kept.push(join(folder, ADMIN_FILE));
     return { deleted, kept };
   }
