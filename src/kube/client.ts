@@ -9,12 +9,14 @@ import {
   type KubernetesObject,
   type V1APIResource,
   type V1Lease,
+  type V1ListMeta,
 } from '@kubernetes/client-node';
 import type { KubeObject } from './object.js';
 import { clone } from '../instance/values.js';
-import { describeFailure, statusCode, type Attempt } from './errors.js';
+import { describeFailure, KubeApiError, statusCode, type Attempt } from './errors.js';
 import { knownResource, pluralOf } from './resources.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, formatTimeout, makeApiClient, RequestTimeoutError, usePooledAgents, withRequestTimeout } from './transport.js';
 
 export const FIELD_MANAGER = 'jenkins-chatops';
 
@@ -44,27 +46,85 @@ export function label(ref: ObjectRef): string {
 
 export type WatchEnd = 'event' | 'closed' | 'timeout';
 
+/** Items per page of every list (like kubectl's --chunk-size default). */
+export const DEFAULT_PAGE_SIZE = 500;
+
+export interface KubeClientOptions {
+  /** Deadline of each API request attempt in ms (default 30 s; 0 = none). Watches end by their own timeout. */
+  requestTimeoutMs?: number;
+  /** Items per list page (default 500). */
+  pageSize?: number;
+}
+
+interface ListPage<T> {
+  items: T[];
+  metadata?: V1ListMeta;
+}
+
+function where(attempt: Attempt): string {
+  const what = attempt.object ?? attempt.resource;
+  return attempt.namespace ? `${what} in namespace ${attempt.namespace}` : what;
+}
+
 export class KubeClient {
   readonly objects: KubernetesObjectApi;
   readonly core: CoreV1Api;
   readonly coordination: CoordinationV1Api;
   private readonly watcher: Watch;
   readonly retry: RetryPolicy;
+  readonly requestTimeoutMs: number;
+  readonly pageSize: number;
 
-  constructor(readonly kubeConfig: KubeConfig, retry: Partial<RetryPolicy> = {}) {
-    this.objects = kubeConfig.makeApiClient(KnownKindsObjectApi);
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
+  constructor(readonly kubeConfig: KubeConfig, retry: Partial<RetryPolicy> = {}, options: KubeClientOptions = {}) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    // API clients and the Watch share the process's keep-alive connections.
+    usePooledAgents(kubeConfig);
+    this.objects = makeApiClient(kubeConfig, KnownKindsObjectApi, this.requestTimeoutMs);
+    this.core = makeApiClient(kubeConfig, CoreV1Api, this.requestTimeoutMs);
+    this.coordination = makeApiClient(kubeConfig, CoordinationV1Api, this.requestTimeoutMs);
     this.watcher = new Watch(kubeConfig);
     this.retry = { ...DEFAULT_RETRY, ...retry };
   }
 
-  /** Runs one API call with retries; any final failure becomes a KubeApiError. */
+  /** Runs one API call with a deadline per attempt and retries; any final failure becomes a KubeApiError. */
   async call<T>(attempt: Attempt, fn: () => Promise<T>): Promise<T> {
     try {
-      return await withRetry(fn, this.retry);
+      return await withRetry(() => withRequestTimeout(this.requestTimeoutMs, fn), this.retry);
     } catch (err) {
+      if (err instanceof RequestTimeoutError) {
+        throw new KubeApiError(
+          `the Kubernetes API did not answer the request to ${attempt.verb} ${where(attempt)} within ${formatTimeout(err.timeoutMs)} (tried ${this.retry.attempts} time${this.retry.attempts === 1 ? '' : 's'}); check the cluster address, your network and the API server's load, then retry`,
+          undefined, attempt);
+      }
       throw describeFailure(err, attempt);
+    }
+  }
+
+  /**
+   * Every item of a list, read in pages of `pageSize` (limit + continue, like kubectl). A continue token that
+   * expired (410 Gone) restarts the list once from the beginning. Returns the last page's list with all items.
+   */
+  async listAll<T, L extends ListPage<T>>(attempt: Attempt, page: (chunk: { limit: number; _continue?: string }) => Promise<L>): Promise<L> {
+    for (let restarted = false; ; restarted = true) {
+      const items: T[] = [];
+      let token: string | undefined;
+      try {
+        for (;;) {
+          const current = token;
+          const list = await this.call(attempt, () => page({ limit: this.pageSize, ...(current ? { _continue: current } : {}) }));
+          items.push(...(list.items ?? []));
+          token = list.metadata?._continue || undefined;
+          if (!token) {
+            list.items = items;
+            if (list.metadata) list.metadata.remainingItemCount = undefined;
+            return list;
+          }
+        }
+      } catch (err) {
+        if (!restarted && token !== undefined && statusCode(err) === 410) continue;
+        throw err;
+      }
     }
   }
 
@@ -125,20 +185,20 @@ export class KubeClient {
   }
 
   listPods(namespace: string, labelSelector: string) {
-    return this.call({ verb: 'list', resource: 'pods', namespace }, () => this.core.listNamespacedPod({ namespace, labelSelector }));
+    return this.listAll({ verb: 'list', resource: 'pods', namespace }, (chunk) => this.core.listNamespacedPod({ namespace, labelSelector, ...chunk }));
   }
 
   listClaims(namespace: string, labelSelector?: string) {
-    return this.call({ verb: 'list', resource: 'persistentvolumeclaims', namespace }, () =>
-      this.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector }));
+    return this.listAll({ verb: 'list', resource: 'persistentvolumeclaims', namespace }, (chunk) =>
+      this.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector, ...chunk }));
   }
 
   listNodes() {
-    return this.call({ verb: 'list', resource: 'nodes' }, () => this.core.listNode());
+    return this.listAll({ verb: 'list', resource: 'nodes' }, (chunk) => this.core.listNode({ ...chunk }));
   }
 
   listConfigMapsEverywhere(labelSelector: string) {
-    return this.call({ verb: 'list', resource: 'configmaps' }, () => this.core.listConfigMapForAllNamespaces({ labelSelector }));
+    return this.listAll({ verb: 'list', resource: 'configmaps' }, (chunk) => this.core.listConfigMapForAllNamespaces({ labelSelector, ...chunk }));
   }
 
   readService(namespace: string, name: string) {
