@@ -1,8 +1,9 @@
-// Where the cluster is: in-cluster service account when running in a pod, else a kubeconfig file and context.
-import { existsSync } from 'node:fs';
+// Where the cluster is: a kubeconfig file and context like kubectl, else the in-cluster service account in a pod.
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { usePooledAgents } from './transport.js';
 
 /** A bad --kubeconfig or --context: the user's input, not a cluster failure. */
 export class ConnectionError extends Error {
@@ -33,16 +34,48 @@ function describe(kc: KubeConfig, source: string): string {
   return `cluster ${kc.getCurrentContext() || source} (${kc.getCurrentCluster()?.server ?? 'unknown server'})`;
 }
 
-/** The cluster to talk to, or undefined when none is configured (then the directory target is used). */
+/** Kubeconfig entries of one or more files; for a duplicate name the first file's entry wins (kubectl's rule). */
+function mergeKubeconfigs(files: string[]): KubeConfig {
+  const clusters = new Map<string, Cluster>();
+  const users = new Map<string, User>();
+  const contexts = new Map<string, Context>();
+  let currentContext = '';
+  for (const path of files) {
+    const one = new KubeConfig();
+    try {
+      // kubectl accepts an empty file as an empty config.
+      if (readFileSync(path, 'utf8').trim() === '') continue;
+      one.loadFromFile(path); // also makes certificate paths relative to this file absolute
+    } catch (err) {
+      throw new ConnectionError(`cannot read kubeconfig ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    for (const c of one.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const u of one.getUsers()) if (!users.has(u.name)) users.set(u.name, u);
+    for (const c of one.getContexts()) if (!contexts.has(c.name)) contexts.set(c.name, c);
+    // The first file that sets current-context wins.
+    if (!currentContext && one.getCurrentContext()) currentContext = one.getCurrentContext();
+  }
+  const kc = new KubeConfig();
+  kc.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext });
+  return kc;
+}
+
+/** The in-cluster service account is usable (client-go's inClusterClientConfig.Possible). */
+function inClusterPossible(env: NodeJS.ProcessEnv, prefix: string): boolean {
+  return !!env.KUBERNETES_SERVICE_HOST && !!env.KUBERNETES_SERVICE_PORT && existsSync(`${prefix}${SERVICE_ACCOUNT_DIR}/token`);
+}
+
+/**
+ * The cluster to talk to, or undefined when none is configured (then the directory target is used).
+ *
+ * Precedence as in client-go's clientcmd loading rules (kubectl): the --kubeconfig file; else every file of
+ * $KUBECONFIG (missing ones skipped), merged; else ~/.kube/config. Only when none of them yields a config (no
+ * file, or files without clusters and contexts) is the in-cluster service account used
+ * (DeferredLoadingClientConfig falls back to in-cluster only for an empty config).
+ */
 export function findCluster(options: ConnectionOptions = {}): Connection | undefined {
   const env = options.env ?? process.env;
-  const kc = new KubeConfig();
-
   const prefix = options.rootPrefix ?? '';
-  if (!options.kubeconfig && env.KUBERNETES_SERVICE_HOST && existsSync(`${prefix}${SERVICE_ACCOUNT_DIR}/token`)) {
-    kc.loadFromCluster(prefix || undefined);
-    return { kubeConfig: kc, source: 'in-cluster', description: `cluster in-cluster (${kc.getCurrentCluster()?.server ?? 'kubernetes.default'})` };
-  }
 
   let files: string[];
   if (options.kubeconfig) {
@@ -52,22 +85,18 @@ export function findCluster(options: ConnectionOptions = {}): Connection | undef
     const candidates = env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(options.home ?? homedir(), '.kube', 'config')];
     files = candidates.filter((f) => existsSync(f));
   }
+  const kc = mergeKubeconfigs(files);
+  const empty = kc.getClusters().length === 0 && kc.getContexts().length === 0;
+
+  if (empty && !options.kubeconfig && inClusterPossible(env, prefix)) {
+    const inCluster = new KubeConfig();
+    inCluster.loadFromCluster(prefix || undefined);
+    usePooledAgents(inCluster, env);
+    return { kubeConfig: inCluster, source: 'in-cluster', description: `cluster in-cluster (${inCluster.getCurrentCluster()?.server ?? 'kubernetes.default'})` };
+  }
   if (files.length === 0) return undefined;
   const file = files.join(delimiter);
 
-  // Like kubectl: every file of KUBECONFIG is merged, the first one's current-context wins.
-  for (const [i, path] of files.entries()) {
-    try {
-      if (i === 0) kc.loadFromFile(path);
-      else {
-        const more = new KubeConfig();
-        more.loadFromFile(path);
-        kc.mergeConfig(more, true);
-      }
-    } catch (err) {
-      throw new ConnectionError(`cannot read kubeconfig ${path}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
   const contexts = kc.getContexts().map((c) => c.name);
   if (options.context) {
     if (!contexts.includes(options.context)) {
@@ -78,5 +107,7 @@ export function findCluster(options: ConnectionOptions = {}): Connection | undef
   if (!kc.getCurrentCluster()) {
     throw new ConnectionError(`${file} has no current context with a cluster; pass --context (available: ${contexts.join(', ') || '(none)'})`);
   }
+  // One keep-alive pool per process; HTTPS_PROXY/NO_PROXY apply unless the cluster entry sets proxy-url.
+  usePooledAgents(kc, env);
   return { kubeConfig: kc, source: 'kubeconfig', description: describe(kc, file) };
 }
