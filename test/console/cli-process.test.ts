@@ -26,10 +26,14 @@ interface Run {
 }
 
 function startConsole(args: string[], stdin: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return runEntry(['start', ...args], stdin, extraEnv);
+}
+
+function runEntry(args: string[], stdin: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   const home = mkdtempSync(join(tmpdir(), 'console-home-'));
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, ...extraEnv };
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [entry, 'start', ...args], { cwd: home, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry, ...args], { cwd: home, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
@@ -71,5 +75,28 @@ describe('npm start without Slack tokens: the console as a child process', () =>
     const run = await startConsole(['--console', '--dir', dir], 'help deploy\n', { SLACK_BOT_TOKEN: 'xoxb-not-a-real-token', SLACK_APP_TOKEN: 'xapp-not-a-real-token' });
     expect(run.stdout).toContain('i deploy <name> [key=value …] [--preset <preset>] [--dry-run]');
     expect(run.code).toBe(0);
+  });
+});
+
+describe('the cluster subcommands as a child process (no terminal)', () => {
+  it('print the console\'s text, and refuse a confirmation without --yes with exit 2, changing nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-target-'));
+    const deployed = await runEntry(['deploy', 'ci', '--dir', dir], '');
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toContain('Deploying ci…\n');
+    expect(deployed.stdout).toContain('✔ ci created and ready');
+    expect(deployed.stdout).not.toContain('\x1b[');
+
+    const refused = await runEntry(['delete', 'ci', '--dir', dir], 'y\n');
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('Delete ci?');
+    expect(refused.stderr).toContain('re-run with --yes');
+    expect(existsSync(join(dir, 'ci', 'manifests', '09-statefulset-ci.yaml'))).toBe(true);
+
+    const deleted = await runEntry(['delete', 'ci', '--yes', '--dir', dir], '');
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toContain('✔ ci deleted');
+    expect(existsSync(join(dir, 'ci', 'manifests', '09-statefulset-ci.yaml'))).toBe(false);
   });
 });
