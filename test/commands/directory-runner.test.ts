@@ -1,19 +1,22 @@
 // The command layer on the real Operations over a directory target: plans, digests and messages as users get them.
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { TokenSigner } from '../../src/commands/confirmation-token.js';
 import { createCommandRunner } from '../../src/commands/create-runner.js';
+import { parseCommand, type ParsedCommand } from '../../src/commands/grammar.js';
+import { exitCodeFor } from '../../src/commands/messages.js';
+import type { Caller } from '../../src/commands/model.js';
 import { Policy } from '../../src/commands/policy.js';
-import type { CommandRunner } from '../../src/commands/runner.js';
+import type { OperatorRunner } from '../../src/commands/runner.js';
 import { DirectoryTarget } from '../../src/targets/directory/directory-target.js';
 import { createOperations } from '../../src/operations/index.js';
 import { alice, RecordingReply, textOf } from './recording-reply.js';
 
 let dir: string;
-let runner: CommandRunner;
+let runner: OperatorRunner;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'cmd-dir-'));
@@ -83,5 +86,62 @@ describe('commands on the directory target', () => {
     expect(reply.last).toMatchObject({ tone: 'danger', ephemeral: true });
     expect(textOf(reply.last)).toContain('persistence.hostPath: static persistence needs hostPath');
     expect(existsSync(join(dir, 'ci'))).toBe(false);
+  });
+});
+
+describe('already-parsed commands (the CLI door) with operator input', () => {
+  const cli: Caller = { userId: 'cli', transport: 'cli' };
+  const withValues = (line: string, values: Record<string, unknown>[], namespace?: string): ParsedCommand =>
+    ({ ...parseCommand(line), operator: { values, ...(namespace ? { namespace } : {}) } }) as ParsedCommand;
+
+  async function runParsed(command: ParsedCommand, caller: Caller = cli): Promise<RecordingReply> {
+    const reply = new RecordingReply();
+    await runner.run(command, caller, reply, 'jenkins-chatops …');
+    return reply;
+  }
+
+  it('layers values over the stored ones, asks like chat, and the token carries the command (honoured once)', async () => {
+    await runParsed(withValues('deploy ci', [{ controller: { javaOpts: '-Xmx1g' } }], 'team'));
+    expect(readFileSync(join(dir, 'ci', 'values.yaml'), 'utf8')).toMatch(/namespace: team/);
+    const question = (await runParsed(withValues('deploy ci', [{ controller: { javaOpts: '-Xmx2g' } }]))).confirmation!;
+    expect(textOf(question.message)).toMatch(/Apply these changes to ci\?[\s\S]*update StatefulSet\/ci \(team\)/);
+    const done = new RecordingReply();
+    await runner.confirm(question.token, cli, done);
+    expect(done.last).toMatchObject({ tone: 'success', title: 'ci updated and ready' });
+    expect(readFileSync(join(dir, 'ci', 'values.yaml'), 'utf8')).toMatch(/-Xmx2g/);
+    const again = new RecordingReply();
+    await runner.confirm(question.token, cli, again);
+    expect(again.last).toMatchObject({ title: 'Not done', failure: 'refused' });
+  });
+
+  it('refuses operator input from a chat caller, even a deployer, and a chat click on a CLI token', async () => {
+    const denied = await runParsed(withValues('deploy ci', [{ controller: { javaOpts: '-Xmx1g' } }]), alice);
+    expect(denied.last).toMatchObject({ title: 'Not allowed', failure: 'refused' });
+    expect(existsSync(join(dir, 'ci'))).toBe(false);
+
+    await runParsed(parseCommand('deploy ci'));
+    const question = (await runParsed(withValues('deploy ci', [{ controller: { javaOpts: '-Xmx2g' } }]))).confirmation!;
+    const click = new RecordingReply();
+    await runner.confirm(question.token, alice, click);
+    expect(click.last).toMatchObject({ title: 'Not allowed' });
+    expect(readFileSync(join(dir, 'ci', 'values.yaml'), 'utf8')).not.toMatch(/-Xmx2g/);
+  });
+
+  it('maps every kind of answer to one exit code', async () => {
+    expect(exitCodeFor((await run('deploy ci')).last)).toBe(0);
+    expect(exitCodeFor((await run('status ci')).last)).toBe(0);
+    expect(exitCodeFor((await run('scale ci many')).last)).toBe(2);
+    expect(exitCodeFor((await run('deploy ci storage=static:10Gi')).last)).toBe(2);
+    expect(exitCodeFor((await run('password nobody')).last)).toBe(2);
+    const mallory: Caller = { userId: 'UMAL', transport: 'slack', channel: 'COPS' };
+    const denied = new RecordingReply();
+    await runner.handle('delete ci', mallory, denied);
+    expect(exitCodeFor(denied.last)).toBe(2);
+    const question = (await run('delete ci')).confirmation!;
+    const cancelled = new RecordingReply();
+    await runner.cancel(question.token, alice, cancelled);
+    expect(exitCodeFor(cancelled.last)).toBe(2);
+    expect(exitCodeFor({ tone: 'danger', title: 'The command failed', blocks: [] })).toBe(1);
+    expect(exitCodeFor({ tone: 'warning', title: 'ci updated, not ready yet', blocks: [], failure: 'operation' })).toBe(1);
   });
 });

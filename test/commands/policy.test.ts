@@ -65,6 +65,13 @@ describe('authorization policy', () => {
     expect(may(new Policy(), { userId: 'console', transport: 'console' }, 'delete ci --purge')).toEqual({ allowed: true });
   });
 
+  it('trusts the CLI like the console, operator input included; chat callers never get operator input through', () => {
+    const withOperator = { ...parseCommand('deploy ci'), operator: { namespace: 'team', values: [{ controller: { javaOpts: '-Xmx1g' } }] } };
+    expect(new Policy().authorize({ userId: 'cli', transport: 'cli' }, withOperator)).toEqual({ allowed: true });
+    expect(may(new Policy(), { userId: 'cli', transport: 'cli' }, 'password ci')).toEqual({ allowed: true });
+    expect(policy.authorize(user('UADMIN'), withOperator)).toEqual({ allowed: false, reason: expect.stringContaining("only for the operator's own terminal") });
+  });
+
   it('lists the user groups the transport must resolve', () => {
     expect(policy.groupIds).toEqual(['SPLATFORM']);
   });
