@@ -63,7 +63,7 @@ export interface Proxy extends Loopback {
 }
 
 /**
- * A forward proxy (plain HTTP requests with absolute URLs, and CONNECT) that sends every request to 127.0.0.1 on
+ * A forward proxy (CONNECT tunnels, and plain HTTP requests with absolute URLs) that sends every request to 127.0.0.1 on
  * the asked port, whatever the host name: a server name that resolves nowhere is reachable only through it.
  */
 export async function startProxy(): Promise<Proxy> {
