@@ -92,6 +92,26 @@ describe('ClusterTarget.apply (server-side apply)', () => {
   });
 });
 
+describe('ClusterTarget and namespaces it did not create', () => {
+  it('never relabels an existing namespace: the plan shows it unchanged and nothing is sent to it', async () => {
+    const api = new FakeApi();
+    api.put(paths.ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jenkins', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+    const result = await target().apply(bundleOf([namespace(), cascConfigMap()]), values);
+    expect(result.plan.changes[0]).toMatchObject({ kind: 'Namespace', action: 'unchanged' });
+    expect(api.requests.filter((r) => r.path === paths.ns).map((r) => r.method)).toEqual(['GET']);
+    expect(api.objects.get(paths.ns)!.metadata.labels).toEqual({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+  });
+
+  it('a namespace it may not create (403) is explained: who creates it and how', async () => {
+    const api = new FakeApi();
+    api.fail('PATCH', paths.ns, { status: 403, body: status(403, 'Forbidden', 'namespaces "jenkins" is forbidden: User "system:serviceaccount:jenkins-chatops:jenkins-chatops" cannot patch resource "namespaces"') });
+    const error = (await target().apply(bundleOf([namespace(), cascConfigMap()]), values).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/namespace jenkins does not exist and this bot may not create namespaces/);
+    expect(error.message).toContain('kubectl apply -k deploy/namespaces/jenkins');
+    expect(api.objects.has(paths.casc)).toBe(false);
+  });
+});
+
 describe('ClusterTarget errors', () => {
   it('403: names the verb and resource RBAC denied', async () => {
     const api = new FakeApi();
@@ -370,6 +390,8 @@ describe('ClusterTarget.withLock (Lease)', () => {
     expect(api.changing().map((r) => `${r.method} ${r.path}`).slice(0, 3)).toEqual([
       'POST /apis/coordination.k8s.io/v1/namespaces/jenkins/leases', `PATCH ${paths.ns}`, 'POST /apis/coordination.k8s.io/v1/namespaces/jenkins/leases',
     ]);
+    // Created as the renderer writes it: an existing namespace is never relabelled later, so the labels come now.
+    expect(api.objects.get(paths.ns)!.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'baseline', 'app.kubernetes.io/managed-by': 'jenkins-chatops' });
   });
 });
 

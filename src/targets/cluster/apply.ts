@@ -3,6 +3,8 @@
 import type { Bundle, KubeObject } from '../../render/bundle.js';
 import type { Values } from '../../instance/index.js';
 import { refOf } from '../../kube/client.js';
+import { KubeApiError } from '../../kube/errors.js';
+import { namespaceLabels } from '../../instance/naming.js';
 import { objectChange } from '../diff.js';
 import { specConfigMap } from '../stored-values.js';
 import type { ApplyOptions, ApplyResult, ObjectChange, Plan } from '../../operations/target.js';
@@ -17,8 +19,21 @@ export function desiredObjects(bundle: Bundle, values?: Values): KubeObject[] {
 async function changeFor({ client }: ClusterContext, object: KubeObject, force?: boolean): Promise<ObjectChange> {
   const live = await client.read(refOf(object));
   if (!live) return objectChange(object, undefined);
+  // A namespace that exists belongs to whoever made it (the admin, with its Pod Security labels): never relabelled.
+  if (object.kind === 'Namespace') return objectChange(live, live);
   const predicted = await client.apply(object, { dryRun: true, force });
   return objectChange(object, live, predicted);
+}
+
+/** A namespace the bot may not create (least-privilege RBAC): say who creates it, and how. */
+function explainNamespace(object: KubeObject, err: unknown): unknown {
+  if (object.kind !== 'Namespace' || !(err instanceof KubeApiError) || err.status !== 403) return err;
+  const name = object.metadata.name;
+  return new KubeApiError(
+    `namespace ${name} does not exist and this bot may not create namespaces; ask the cluster admin to create it ` +
+      `(kubectl apply -k deploy/namespaces/${name}, a copy of deploy/namespaces/jenkins) and to list it in CHATOPS_NAMESPACES`,
+    403, err.attempt, err.apiMessage,
+  );
 }
 
 export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: Values | undefined, force?: boolean): Promise<{ plan: Plan; objects: KubeObject[] }> {
@@ -28,6 +43,14 @@ export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: V
   return { plan: { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') }, objects };
 }
 
+/** Creates a namespace the way the renderer writes one (labels included), explaining a refusal. */
+export async function createNamespace({ client }: ClusterContext, name: string): Promise<void> {
+  const object: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: namespaceLabels() } };
+  await client.apply(object).catch((err: unknown) => {
+    throw explainNamespace(object, err);
+  });
+}
+
 export async function applyBundle(ctx: ClusterContext, bundle: Bundle, values: Values, options: ApplyOptions = {}): Promise<ApplyResult> {
   const { plan, objects } = await planObjects(ctx, bundle, values, options.force);
   if (options.dryRun || plan.empty) return { plan, applied: false };
@@ -35,7 +58,9 @@ export async function applyBundle(ctx: ClusterContext, bundle: Bundle, values: V
     const change = plan.changes[i]!;
     if (change.action === 'unchanged') continue;
     options.signal?.throwIfAborted();
-    await ctx.client.apply(object, { force: options.force });
+    await ctx.client.apply(object, { force: options.force }).catch((err: unknown) => {
+      throw explainNamespace(object, err);
+    });
     options.onProgress?.({ phase: 'applied', object: `${object.kind}/${object.metadata.name}`, message: `${change.action === 'create' ? 'created' : 'updated'} ${object.kind}/${object.metadata.name}` });
   }
   return { plan, applied: true };

@@ -14,7 +14,7 @@ import {
   type ApplyOptions, type ApplyResult, type DeleteResult, type InstanceStatus, type Outcome, type Plan, type ProgressSink, type Target, type WaitOptions,
 } from '../../operations/target.js';
 import { ensureAdminSecret, ensureReloadToken, readAdminPassword } from './admin-secret.js';
-import { applyBundle, planObjects } from './apply.js';
+import { applyBundle, createNamespace, planObjects } from './apply.js';
 import { waitCascReload } from './casc-wait.js';
 import type { ClusterContext, ClusterSettings } from './context.js';
 import { deleteInstance } from './delete.js';
@@ -108,7 +108,9 @@ export class ClusterTarget implements Target {
       durationSeconds: this.ctx.settings.leaseSeconds,
       now: () => new Date(this.ctx.settings.now()),
       createNamespace: async () => {
-        await this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+        // The first deploy into a new namespace: created as the renderer would (its Pod Security labels included),
+        // since an existing namespace is never relabelled afterwards.
+        await createNamespace(this.ctx, namespace);
       },
     };
     try {
