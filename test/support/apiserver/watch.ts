@@ -38,6 +38,9 @@ export class WatchHub {
     const visible = new Set<string>();
 
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
+    // The real server flushes headers at once. nock 14 (the project's test setup) hands a passed-through response to
+    // the client only with its first body chunk, so one blank line (whitespace between JSON documents) goes first.
+    res.write('\n');
     const send = (type: string, object: Obj) => {
       if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
     };
