@@ -155,7 +155,13 @@ export function allocateService(info: ResourceInfo, obj: Obj, old: Obj | undefin
       mine.add(next);
     }
   } else {
-    for (const p of (spec.ports ?? []) as Obj[]) delete p.nodePort;
+    // dropTypeDependentFields: node ports left over from a NodePort type go; set on purpose they are an error.
+    const wasNodePort = !!old?.spec && needsNodePorts(old.spec);
+    ((spec.ports ?? []) as Obj[]).forEach((p, i) => {
+      if (p.nodePort === undefined) return;
+      if (wasNodePort) delete p.nodePort;
+      else errs.push({ type: 'FieldValueForbidden', field: `spec.ports[${i}].nodePort`, detail: `may not be used when \`type\` is '${String(spec.type)}'` });
+    });
   }
   if (errs.length) throw invalid(info, obj.metadata.name, errs);
 }

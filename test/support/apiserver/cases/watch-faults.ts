@@ -1,7 +1,7 @@
 // Watches through client-node's Watch (ADDED/MODIFIED/DELETED, BOOKMARK, 410 Expired, timeoutSeconds), and the
 // test hooks: request log, injected status codes, connection resets, latency, auto ticking.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ApiException, CoreV1Api, Watch } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, makeInformer, Watch, type V1Pod } from '@kubernetes/client-node';
 import { startApiServer, type ApiServerOptions, type TestApiServer } from '../index.js';
 
 // Registered by the suite that imports this file; the describe keeps its hooks to its own tests.
@@ -74,6 +74,20 @@ describe('watches and test hooks', () => {
       server.closeWatches();
       await until(() => cut);
     });
+  });
+
+  it('serves a client-node informer: list, then watch from the list\'s resourceVersion', async () => {
+    const { server, core } = await start();
+    const informer = makeInformer<V1Pod>(server.kubeConfig(), '/api/v1/namespaces/default/pods', () => core.listNamespacedPod({ namespace: 'default' }));
+    const added: string[] = [];
+    informer.on('add', (pod) => added.push(pod.metadata!.name!));
+    informer.on('error', () => undefined);
+    await informer.start();
+    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'seen' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } } });
+    await until(() => added.includes('seen'));
+    await informer.stop();
+    expect(server.requests.map((r) => r.verb).slice(0, 2)).toEqual(['list', 'watch']);
+    expect(server.requests.find((r) => r.verb === 'watch')?.query.resourceVersion).toMatch(/^\d+$/);
   });
 
   describe('test hooks', () => {
