@@ -1,5 +1,6 @@
 // The same input renders byte-identical output: GitOps diffs show only real changes.
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { bundleStream } from '../../src/render/index.js';
 import { render } from '../helpers/render.js';
@@ -28,11 +29,14 @@ describe('determinism', () => {
   });
 
   it('renders the same in a separate process (no state, time or randomness involved)', () => {
+    // The other process runs the sources under test (src/, compiled on load), never a possibly stale dist/.
+    const src = (path: string) => new URL(`../../src/${path}`, import.meta.url).href;
     const script = `
-      import { resolveSpec } from './dist/src/instance/index.js';
-      import { renderBundle, bundleStream } from './dist/src/render/index.js';
+      import { resolveSpec } from '${src('instance/index.ts')}';
+      import { renderBundle, bundleStream } from '${src('render/index.ts')}';
       process.stdout.write(bundleStream(renderBundle(resolveSpec([{ values: ${JSON.stringify(values)} }]))));`;
-    const other = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const loader = fileURLToPath(new URL('../support/ts-loader/register.mjs', import.meta.url));
+    const other = execFileSync(process.execPath, ['--import', loader, '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(other).toBe(bundleStream(render(values)));
   });
 });

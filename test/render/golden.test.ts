@@ -18,7 +18,9 @@ describe('golden renders', () => {
   it.each(cases)('%s renders exactly as reviewed', (name, specFile) => {
     const actual = bundleStream(renderBundle(specFromFile(specFile)));
     const path = join(goldenDir, `${name}.yaml`);
-    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+    // A missing file is a failure, not a fresh baseline: otherwise deleting it would make any output pass.
+    if (!existsSync(path)) throw new Error(`golden file ${path} is missing; review the output and create it with UPDATE_GOLDEN=1 npm test`);
     expect(actual).toBe(readFileSync(path, 'utf8'));
   });
 });
