@@ -16,6 +16,7 @@ import { answer, type HandlerContext, type Planned } from './handlers/types.js';
 import { errorMessage, message, messageForError } from './messages.js';
 import type { Caller, Message, Reply } from './model.js';
 import { Policy } from './policy.js';
+import { adminImages, BoundsError } from './bounds.js';
 import { ProgressChecklist } from './progress.js';
 import type { OperatorRunner } from './runner.js';
 
@@ -60,13 +61,17 @@ export function createCommandRunner(options: RunnerOptions): OperatorRunner {
     }
   };
 
-  const context = (caller: Caller): HandlerContext => ({
-    ops: options.operations,
-    caller,
-    actor: { id: caller.userId, ...(caller.userName ? { display: caller.userName } : {}) },
-    sources: options.sources ?? loadSources(),
-    waitTimeoutSeconds: options.waitTimeoutSeconds ?? 600,
-  });
+  const context = (caller: Caller): HandlerContext => {
+    const sources = options.sources ?? loadSources();
+    return {
+      ops: options.operations,
+      caller,
+      actor: { id: caller.userId, ...(caller.userName ? { display: caller.userName } : {}) },
+      sources,
+      waitTimeoutSeconds: options.waitTimeoutSeconds ?? 600,
+      ...(policy.bounds(caller) ? { bounds: { for: (instance: string) => policy.boundsFor(instance), trustedImages: adminImages(sources) } } : {}),
+    };
+  };
 
   const plan = (command: ParsedCommand, caller: Caller): Promise<Planned> => {
     const ctx = context(caller);
@@ -129,7 +134,8 @@ export function createCommandRunner(options: RunnerOptions): OperatorRunner {
     } catch (err) {
       const failure = messageForError(err);
       await reply.result(failure);
-      await record(caller, command, text, 'failed', failure.title);
+      // Leaving the admin's bounds is a denial like an unauthorized user: audited as one.
+      await record(caller, command, text, err instanceof BoundsError ? 'denied' : 'failed', err instanceof BoundsError ? err.message : failure.title);
       return undefined;
     }
   };

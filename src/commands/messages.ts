@@ -5,6 +5,7 @@ import { UnknownInstanceError } from '../operations/index.js';
 import { SpecError } from '../instance/index.js';
 import { COMMANDS, commandHelp, UsageError } from './grammar.js';
 import { KeyError } from './keys.js';
+import { BoundsError } from './bounds.js';
 import type { Block, Failure, Message, Tone } from './model.js';
 
 /** Slack shows at most 50 blocks and ~3,000 characters a section; keep lists and values short. */
@@ -48,6 +49,12 @@ export function messageForError(err: unknown): Message {
     ], 'input');
   }
   if (err instanceof UnknownInstanceError) return errorMessage(capitalize(err.message), [], 'input');
+  if (err instanceof BoundsError) {
+    return errorMessage('Not allowed', [
+      { type: 'text', text: `\`${truncate(err.key, 200)}\` = \`${truncate(err.value, 200)}\`: ${err.rule}.` },
+      { type: 'context', text: 'Nothing was changed. The bot\'s admin sets these bounds (README: Authorization).' },
+    ], 'refused');
+  }
   if (err instanceof BusyError) {
     return { tone: 'warning', title: `${err.instance} is busy`, blocks: [{ type: 'text', text: err.message }], ephemeral: true, failure: 'operation' };
   }

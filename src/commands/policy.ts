@@ -5,19 +5,28 @@ import { load } from 'js-yaml';
 import { z } from 'zod';
 import type { Caller } from './model.js';
 import { isMutating, operatorInput, type ParsedCommand } from './grammar.js';
+import { DEFAULT_BOUNDS, type BoundsConfig, type BoundsSource } from './bounds.js';
 
 const principals = z.strictObject({
   users: z.array(z.string().min(1)).default([]),
   groups: z.array(z.string().min(1)).default([]),
 });
 
+/** What chat may put into an instance (commands/bounds.ts); per instance, a list replaces the global one. */
+const boundsKeys = {
+  namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'namespaces are DNS labels' })).optional(),
+  images: z.array(z.string().min(1)).optional(),
+  hostPaths: z.array(z.string().regex(/^\/[^\0]*$/, { error: 'hostPaths are absolute paths' })).optional(),
+};
+
 export const policyConfig = z.strictObject({
   /** Channels the bot answers in (ids); empty = every channel it is in. */
   channels: z.array(z.string().min(1)).default([]),
   /** May run mutating commands on every instance (unless the instance says `inherit: false`). */
   deployers: principals.default({ users: [], groups: [] }),
-  /** Per instance: who (else) may change it. `inherit: false` leaves the global deployers out. */
-  instances: z.record(z.string(), principals.extend({ inherit: z.boolean().default(true) })).default({}),
+  ...boundsKeys,
+  /** Per instance: who (else) may change it, and its own bounds. `inherit: false` leaves the global deployers out. */
+  instances: z.record(z.string(), principals.extend({ inherit: z.boolean().default(true), ...boundsKeys })).default({}),
   /** When set, only these may run read-only commands too. */
   readers: principals.optional(),
 });
@@ -28,8 +37,40 @@ export type Decision = { allowed: true } | { allowed: false; reason: string };
 export class Policy {
   readonly config: PolicyConfig;
 
-  constructor(config: z.input<typeof policyConfig> = {}) {
+  /**
+   * @param boundConsole whether the console, too, is held to the bounds (when the admin gave CHATOPS_AUTH_FILE);
+   *   the command line never is: it runs with the operator's own credentials.
+   */
+  constructor(config: z.input<typeof policyConfig> = {}, readonly boundConsole = false) {
     this.config = policyConfig.parse(config);
+  }
+
+  /** Whether what this caller puts into an instance is held to the bounds. */
+  bounds(caller: Caller): boolean {
+    return !isOperator(caller) || (caller.transport === 'console' && this.boundConsole);
+  }
+
+  /** The bounds for one instance: its own lists where it has them, else the global ones, else the defaults. */
+  boundsFor(instance: string): { config: BoundsConfig; source: BoundsSource } {
+    const rule = Object.hasOwn(this.config.instances, instance) ? this.config.instances[instance] : undefined;
+    const pick = (key: keyof BoundsConfig, env: string) => {
+      if (rule?.[key]) return { list: rule[key]!, from: `instances.${instance}.${key} in the policy file` };
+      if (this.config[key]) return { list: this.config[key]!, from: `policy ${key}, set by ${env} or the policy file` };
+      return { list: DEFAULT_BOUNDS[key], from: `the default; set ${env} to change it` };
+    };
+    const namespaces = pick('namespaces', 'CHATOPS_NAMESPACES');
+    const images = pick('images', 'CHATOPS_IMAGES');
+    const hostPaths = pick('hostPaths', 'CHATOPS_HOST_PATHS');
+    return {
+      config: { namespaces: namespaces.list, images: images.list, hostPaths: hostPaths.list },
+      source: { namespaces: namespaces.from, images: images.from, hostPaths: hostPaths.from },
+    };
+  }
+
+  /** Every namespace some instance may live in: where the bot looks for instances at all. */
+  get managedNamespaces(): string[] {
+    const lists = [this.config.namespaces ?? DEFAULT_BOUNDS.namespaces, ...Object.values(this.config.instances).map((i) => i.namespaces ?? [])];
+    return [...new Set(lists.flat())];
   }
 
   /** Every user-group id the policy mentions: the transport resolves the caller's membership in these only. */
@@ -96,17 +137,25 @@ export function loadPolicy(env: NodeJS.ProcessEnv = process.env): Policy {
     const parsed = policyConfig.safeParse(doc ?? {});
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      throw new Error(`the authorization file ${file} is not valid: ${issues}. Allowed keys: channels, deployers {users, groups}, instances.<name> {users, groups, inherit}, readers {users, groups}`);
+      throw new Error(`the authorization file ${file} is not valid: ${issues}. Allowed keys: channels, deployers {users, groups}, namespaces, images, hostPaths, instances.<name> {users, groups, inherit, namespaces, images, hostPaths}, readers {users, groups}`);
     }
     fromFile = parsed.data;
   }
   const base = policyConfig.parse(fromFile);
+  // A list from the environment replaces the file's (the admin's latest word), like the deployment's config map.
+  const list = (key: string) => (env[key] !== undefined && env[key]!.trim() !== '' ? csv(env[key]) : undefined);
+  const namespaces = list('CHATOPS_NAMESPACES') ?? base.namespaces;
+  const images = list('CHATOPS_IMAGES') ?? base.images;
+  const hostPaths = list('CHATOPS_HOST_PATHS') ?? base.hostPaths;
   return new Policy({
     ...base,
+    ...(namespaces ? { namespaces } : {}),
+    ...(images ? { images } : {}),
+    ...(hostPaths ? { hostPaths } : {}),
     channels: [...base.channels, ...csv(env.CHATOPS_CHANNELS)],
     deployers: {
       users: [...base.deployers.users, ...csv(env.CHATOPS_ALLOWED_USERS)],
       groups: [...base.deployers.groups, ...csv(env.CHATOPS_ALLOWED_GROUPS)],
     },
-  });
+  }, Boolean(file));
 }

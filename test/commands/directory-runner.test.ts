@@ -22,7 +22,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'cmd-dir-'));
   runner = createCommandRunner({
     operations: createOperations(new DirectoryTarget(dir)),
-    policy: new Policy({ deployers: { users: [alice.userId], groups: [] } }),
+    policy: new Policy({ deployers: { users: [alice.userId], groups: [] }, images: ['jenkins/', 'registry.local/'] }),
     signer: new TokenSigner('k'),
     logger: pino({ level: 'silent' }),
   });

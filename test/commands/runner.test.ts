@@ -20,7 +20,7 @@ beforeEach(() => {
   clock = 1_700_000_000_000;
   runner = createCommandRunner({
     operations: ops,
-    policy: new Policy({ deployers: { users: [alice.userId, bob.userId], groups: [] } }),
+    policy: new Policy({ deployers: { users: [alice.userId, bob.userId], groups: [] }, images: ['jenkins/', 'registry.local/'] }),
     signer: new TokenSigner('test-signing-key', 15 * 60_000, () => clock),
     audit: (event) => { audits.push(event); },
     logger: pino({ level: 'silent' }),

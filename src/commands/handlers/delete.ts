@@ -3,6 +3,7 @@ import type { ParsedCommand } from '../grammar.js';
 import { limit, message } from '../messages.js';
 import { notFound } from './outcome.js';
 import type { Handler } from './types.js';
+import { guard } from './guard.js';
 
 type Delete = Extract<ParsedCommand, { name: 'delete' }>;
 
@@ -10,6 +11,7 @@ export const remove: Handler<Delete> = async (cmd, ctx) => {
   const namespace = cmd.operator?.namespace;
   const [status] = await ctx.ops.status(cmd.instance, namespace);
   if (!status?.exists) return notFound(cmd.instance);
+  guard(ctx, cmd.instance, await ctx.ops.target.loadValues(cmd.instance, status.namespace), [], status.namespace);
   const claims = status.volumes.map((v) => v.claim);
   const kept = cmd.purge
     ? 'Nothing is kept: --purge also removes the volumes (all jobs and build history) and the admin password Secret.'

@@ -8,6 +8,7 @@ import type { Block, Message } from '../model.js';
 import { outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
 import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext } from './types.js';
+import { guard } from './guard.js';
 
 type Deploy = Extract<ParsedCommand, { name: 'deploy' }>;
 type Diff = Extract<ParsedCommand, { name: 'diff' }>;
@@ -26,6 +27,7 @@ async function desired(cmd: Deploy | Diff, ctx: HandlerContext): Promise<Desired
   const changes = [...layers, settingsToChanges(cmd.instance, cmd.settings, current)];
   const typed = cmd.settings.find((s) => s.path.length === 1 && s.path[0] === 'namespace')?.value;
   const namespace = typeof typed === 'string' ? typed : cmd.operator?.namespace;
+  guard(ctx, cmd.instance, stored, changes, namespace);
   return { stored, changes, ...(namespace ? { namespace } : {}) };
 }
 

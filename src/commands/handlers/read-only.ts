@@ -3,10 +3,13 @@ import type { ParsedCommand } from '../grammar.js';
 import { message } from '../messages.js';
 import { notFound } from './outcome.js';
 import { answer, type Handler } from './types.js';
+import { guard } from './guard.js';
 
 export const casc: Handler<Extract<ParsedCommand, { name: 'casc' }>> = async (cmd, ctx) => {
   const namespace = cmd.operator?.namespace;
-  if (!(await ctx.ops.target.loadValues(cmd.instance, namespace))) return notFound(cmd.instance);
+  const stored = await ctx.ops.target.loadValues(cmd.instance, namespace);
+  if (!stored) return notFound(cmd.instance);
+  guard(ctx, cmd.instance, stored, [], namespace);
   const yaml = await ctx.ops.casc(cmd.instance, namespace);
   return answer(message('info', `JCasC of ${cmd.instance}`, [{ type: 'context', text: `${yaml.split('\n').length} lines; Jenkins reloads it when it changes.` }], {
     attachment: { filename: 'jenkins.yaml', content: yaml },
@@ -24,7 +27,9 @@ export const templates: Handler<Extract<ParsedCommand, { name: 'templates' }>> =
 
 export const password: Handler<Extract<ParsedCommand, { name: 'password' }>> = async (cmd, ctx) => {
   const namespace = cmd.operator?.namespace;
-  if (!(await ctx.ops.target.loadValues(cmd.instance, namespace))) return notFound(cmd.instance);
+  const stored = await ctx.ops.target.loadValues(cmd.instance, namespace);
+  if (!stored) return notFound(cmd.instance);
+  guard(ctx, cmd.instance, stored, [], namespace);
   const secret = await ctx.ops.password(cmd.instance, namespace);
   return answer(message('info', `Admin login for ${cmd.instance}`, [
     { type: 'fields', fields: [{ label: 'User', value: secret.user }, { label: 'Password', value: secret.password }] },

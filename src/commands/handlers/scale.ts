@@ -7,6 +7,7 @@ import type { Message } from '../model.js';
 import { notFound, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
 import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext, type Planned } from './types.js';
+import { guard } from './guard.js';
 
 type Scale = Extract<ParsedCommand, { name: 'scale' }>;
 
@@ -14,6 +15,7 @@ export const scale: Handler<Scale> = async (cmd, ctx) => {
   const namespace = cmd.operator?.namespace;
   const stored = await ctx.ops.target.loadValues(cmd.instance, namespace);
   if (!stored) return notFound(cmd.instance);
+  guard(ctx, cmd.instance, stored, [], namespace);
   if (cmd.what === 'agents') {
     return runNow(`Scaling agents of ${cmd.instance}…`, async (onProgress) => {
       const result = await ctx.ops.scaleAgents({ instance: cmd.instance, namespace, containerCap: cmd.cap, actor: ctx.actor, onProgress });

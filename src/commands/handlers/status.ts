@@ -5,6 +5,7 @@ import type { ParsedCommand } from '../grammar.js';
 import { limit, message } from '../messages.js';
 import type { Block, Message } from '../model.js';
 import { answer, type Handler, type HandlerContext } from './types.js';
+import { visible } from './guard.js';
 
 type Status = Extract<ParsedCommand, { name: 'status' }>;
 
@@ -13,7 +14,8 @@ const MAX_INSTANCES = 12;
 
 export const status: Handler<Status> = async (cmd, ctx) => {
   const statuses = await ctx.ops.status(cmd.instance, cmd.operator?.namespace);
-  const existing = statuses.filter((s) => s.exists);
+  // A bounded caller sees only instances in the namespaces the policy lets chat reach.
+  const existing = statuses.filter((s) => s.exists && visible(ctx, s.name, s.namespace));
   if (cmd.instance !== undefined && existing.length === 0) {
     return answer(message('warning', `No instance named ${cmd.instance}`, [{ type: 'context', text: `\`deploy ${cmd.instance}\` creates it; \`status\` lists the existing ones.` }], { ephemeral: true, failure: 'input' }));
   }

@@ -4,6 +4,7 @@ import type { ProgressSink } from '../../operations/target.js';
 import type { Actor, Operations } from '../../operations/api.js';
 import type { SpecSources } from '../../instance/index.js';
 import type { Caller, Message } from '../model.js';
+import type { BoundsConfig, BoundsSource } from '../bounds.js';
 
 export interface HandlerContext {
   ops: Operations;
@@ -12,6 +13,12 @@ export interface HandlerContext {
   sources: SpecSources;
   /** How long a deploy or scale waits for the controller to become ready. */
   waitTimeoutSeconds: number;
+  /** Set when this caller is held to the admin's bounds (chat; the console with a policy file). */
+  bounds?: {
+    for(instance: string): { config: BoundsConfig; source: BoundsSource };
+    /** Images the admin's own casc/ files name. */
+    trustedImages: Set<string>;
+  };
 }
 
 /** Runs the change; progress goes to the one evolving message; the returned message is the result. */

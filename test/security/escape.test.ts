@@ -1,0 +1,208 @@
+// The escape suite: a chat user tries every way out of what the admin's policy grants, through the real Bolt HTTP
+// receiver on loopback with correctly signed requests, the real command runner and a real (directory) target.
+// Each attempt must be refused in words that name the policy, and must leave the target exactly as it was.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import nock from 'nock';
+import { createCommandRunner } from '../../src/commands/create-runner.js';
+import { loadPolicy } from '../../src/commands/policy.js';
+import { createOperations } from '../../src/operations/index.js';
+import { DirectoryTarget } from '../../src/targets/index.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startTestBot, waitFor, type TestBot } from '../slack/helpers/harness.js';
+import { slashCommandBody } from '../slack/helpers/payloads.js';
+import { FakeSlack, blockTexts } from '../slack/helpers/slack-web-api.js';
+import { Writable } from 'node:stream';
+
+const DEV_USER = 'U0DEVONLY';
+const ADMIN = 'U0ADMIN01';
+
+let work: string;
+let dir: string;
+let policyFile: string;
+let auditLog = '';
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'escape-'));
+  dir = join(work, 'target');
+  policyFile = join(work, 'policy.yaml');
+  // dev's deployer may only touch instance dev; the global deployer may touch every instance.
+  writeFileSync(policyFile, [
+    'deployers: { users: [U0ADMIN01] }',
+    'namespaces: [jenkins]',
+    'images: [jenkins/, registry.example.com/ci/]',
+    'hostPaths: [/data/jenkins]',
+    'instances:',
+    '  dev: { users: [U0DEVONLY], namespaces: [jenkins, dev-team] }',
+    '',
+  ].join('\n'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Every file under the target with its content: "nothing was written" means this does not change. */
+function snapshot(): string {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(d).sort();
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(`${p}\n${readFileSync(p, 'utf8')}`);
+    }
+  };
+  walk(dir);
+  return out.join('\n');
+}
+
+let slack: FakeSlack;
+let bot: TestBot;
+beforeEach(async () => {
+  const sink = new Writable({ write(chunk: Buffer, _e, done) { auditLog += chunk.toString(); done(); } });
+  const runner = createCommandRunner({
+    operations: createOperations(new DirectoryTarget(dir)),
+    policy: loadPolicy({ CHATOPS_AUTH_FILE: policyFile }),
+    logger: createLogger({ level: 'info', destination: sink }),
+  });
+  bot = await startTestBot(runner);
+});
+afterEach(async () => {
+  await bot.stop();
+  nock.cleanAll();
+});
+
+/** Sends `/jenkins <text>` as `user`, signed, and returns the text of the final answer the user got. */
+async function run(text: string, user: string): Promise<string> {
+  // A fresh Slack per command: its calls are this command's only.
+  nock.cleanAll();
+  slack = new FakeSlack();
+  const response = await bot.post(slashCommandBody(text, { user }));
+  expect(response.status).toBe(200);
+  const latest = (): { text?: string; blocks?: unknown } | undefined =>
+    (slack.callsOf('chat.update').at(-1)?.args ?? slack.responses.at(-1)?.body ?? slack.callsOf('chat.postEphemeral').at(-1)?.args ?? slack.callsOf('chat.postMessage').at(-1)?.args) as { text?: string; blocks?: unknown } | undefined;
+  const render = (m: { text?: string; blocks?: unknown }) => `${m.text ?? ''}\n${blockTexts(m.blocks ?? [])}`;
+  // Progress titles end in "…"; the result replaces them.
+  await waitFor(() => {
+    const m = latest();
+    return m !== undefined && !/…\s*$/.test(render(m).split('\n')[0]!);
+  }, `the final answer to "${text}"`);
+  return render(latest()!);
+}
+
+async function refused(text: string, user: string, ...expected: Array<RegExp | string>): Promise<void> {
+  const before = snapshot();
+  const answer = await run(text, user);
+  for (const pattern of expected) expect({ text, answer }).toEqual({ text, answer: typeof pattern === 'string' ? expect.stringContaining(pattern) : expect.stringMatching(pattern) });
+  expect(snapshot()).toBe(before);
+}
+
+describe('a chat user allowed only on dev', () => {
+  it('deploys dev inside the bounds (the control case)', async () => {
+    const answer = await run('deploy dev', DEV_USER);
+    expect(answer).toMatch(/dev created/);
+    expect(readdirSync(dir)).toContain('dev');
+  });
+
+  it.each([
+    ['deploy dev namespace=kube-system', /namespace=kube-system is not allowed|`namespace` = `kube-system`/, /namespaces allowed from chat: jenkins, dev-team/, /instances\.dev\.namespaces/],
+    ['deploy dev namespace=default', /`namespace` = `default`/, /instances\.dev\.namespaces/],
+    ['deploy dev agents.namespace=kube-system', /`agents\.namespace` = `kube-system`/],
+    ['deploy dev namespace=dev-team agents.namespace=kube-public', /`agents\.namespace` = `kube-public`/],
+  ])('cannot reach another namespace: %s', async (text, ...patterns) => {
+    await refused(text, DEV_USER, /Not allowed/, ...patterns);
+  });
+
+  it.each([
+    ['deploy dev image=evil.io/jenkins:1', 'controller.image'],
+    ['deploy dev controller.image=evil.io/jenkins:1', 'controller.image'],
+    ['deploy dev controller.image=docker.io/library/ubuntu', 'controller.image'],
+    ['deploy dev controller.reloadSidecarImage=evil.io/sidecar:1', 'controller.reloadSidecarImage'],
+    ['deploy dev agent.image=evil.io/jnlp:1', 'agents.templates[0].jnlpImage'],
+    ['deploy dev agents.templates[0].jnlpImage=registry.example.com/ci-evil/jnlp:1', 'agents.templates[0].jnlpImage'],
+    ['deploy dev agents.templates[0].containers[0].name=x agents.templates[0].containers[0].image=evil.io/tool', 'agents.templates[0].containers[0].image'],
+  ])('cannot run an image from outside the allowed registries: %s', async (text, key) => {
+    await refused(text, DEV_USER, /Not allowed/, new RegExp(`\`${key.replace(/[[\].]/g, '\\$&')}\``), /images allowed from chat start with jenkins\/, registry\.example\.com\/ci\//);
+  });
+
+  it('may use an allowed registry (a prefix on whole path segments)', async () => {
+    const answer = await run('deploy dev agent.image=registry.example.com/ci/jnlp:3', DEV_USER);
+    expect(answer).not.toMatch(/Not allowed/);
+  });
+
+  it.each([
+    ['deploy dev storage=static:10Gi hostPath=/etc', /\/etc is a system directory/],
+    ['deploy dev storage=static:10Gi hostPath=/', /\/ is a system directory/],
+    ['deploy dev storage=static:10Gi persistence.hostPath=/var/lib/kubelet/pods', /\/var\/lib\/kubelet is a system directory/],
+    ['deploy dev storage=static:10Gi hostPath=/data/jenkins/../../etc', /may not contain \\?"\.\.\\?"/],
+    ['deploy dev storage=static:10Gi hostPath=/data/jenkins-evil', /not under an allowed directory \(\/data\/jenkins\)/],
+    ['deploy dev storage=static:10Gi hostPath=/srv/other', /not under an allowed directory/],
+  ])('cannot mount a node directory outside the policy: %s', async (text, pattern) => {
+    await refused(text, DEV_USER, /Not allowed/, /persistence\.hostPath/, pattern);
+  });
+
+  it.each([
+    ['deploy dev agents.templates[0].serviceAccount=cluster-admin', /serviceAccount.*carries its own cluster permissions/s],
+    ['deploy dev controller.adminSecret=prod-admin', /controller\.adminSecret.*always the instance's own/s],
+    ['deploy dev agents.templates[0].tolerations[0].operator=Exists', /operator Exists|toleration/],
+    ['deploy dev agents.templates[0].tolerations[0].key=node-role.kubernetes.io/control-plane', /control-plane|not a setting|key path/],
+  ])('cannot set a key that crosses the boundary: %s', async (text, pattern) => {
+    await refused(text, DEV_USER, pattern);
+  });
+
+  it('cannot change, read the password of, or delete another instance', async () => {
+    await run('deploy prod', ADMIN);
+    for (const text of ['deploy prod replicas=0', 'scale prod 0', 'password prod', 'delete prod --purge']) {
+      await refused(text, DEV_USER, /Not allowed/, /may not run \w+ on instance prod|any instance/);
+    }
+  });
+
+  it('a refusal is audited with the user, the command and the rule', async () => {
+    await refused('deploy dev namespace=kube-system', DEV_USER, /Not allowed/);
+    const records = auditLog.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { audit?: Record<string, unknown> }).audit).filter((r) => r !== undefined);
+    const record = records.find((r) => r.result === 'denied' && String(r.text).includes('kube-system'));
+    expect(record).toMatchObject({ user: DEV_USER, command: 'deploy', instance: 'dev' });
+    expect(String(record!.detail)).toMatch(/namespaces allowed from chat/);
+  });
+});
+
+describe('read-only commands look only at namespaces in the policy', () => {
+  it('status of a bounded caller does not list an instance in another namespace', async () => {
+    // The operator put an instance in a namespace chat may not reach.
+    const operator = createCommandRunner({ operations: createOperations(new DirectoryTarget(dir)), policy: loadPolicy({}) });
+    const replies: string[] = [];
+    await operator.handle('deploy hidden namespace=other-team', { userId: 'console', transport: 'console' }, {
+      progress: async () => undefined,
+      result: async (m) => void replies.push(m.title),
+      confirm: async () => undefined,
+    });
+    expect(replies.at(-1)).toMatch(/hidden created/);
+    const listing = await run('status', DEV_USER);
+    expect(listing).not.toMatch(/hidden/);
+    await refused('diff hidden replicas=0', DEV_USER, /Not allowed/, /namespace/);
+    await refused('status hidden', DEV_USER, /No instance named hidden/);
+  });
+});
+
+describe('the console with a policy file', () => {
+  it('is held to the same bounds; without one the local operator is not', async () => {
+    const answers: string[] = [];
+    const reply = { progress: async () => undefined, result: async (m: { title: string; blocks: unknown[] }) => void answers.push(`${m.title} ${JSON.stringify(m.blocks)}`), confirm: async () => undefined };
+    const caller = { userId: 'console', transport: 'console' as const };
+    const bounded = createCommandRunner({ operations: createOperations(new DirectoryTarget(dir)), policy: loadPolicy({ CHATOPS_AUTH_FILE: policyFile }) });
+    const before = snapshot();
+    await bounded.handle('deploy local agents.templates[0].serviceAccount=admin', caller, reply);
+    expect(answers.at(-1)).toMatch(/Not allowed.*serviceAccount/);
+    await bounded.handle('deploy local namespace=kube-system', caller, reply);
+    expect(answers.at(-1)).toMatch(/Not allowed.*namespaces allowed from chat: jenkins/);
+    expect(snapshot()).toBe(before);
+    const open = createCommandRunner({ operations: createOperations(new DirectoryTarget(dir)), policy: loadPolicy({}) });
+    await open.handle('deploy local namespace=team-b', caller, reply);
+    expect(answers.at(-1)).toMatch(/local created/);
+  });
+});
