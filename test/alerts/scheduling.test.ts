@@ -1,7 +1,7 @@
 import { afterAll, describe, it, expect } from '@jest/globals';
 import nock from 'nock';
 import { readFileSync } from 'node:fs';
-import { describeReasons, parseSchedulingMessage, schedulingHint } from '../../src/alerts/classify/scheduling.js';
+import { describeReasons, MAX_SCHEDULING_MESSAGE, parseSchedulingMessage, schedulingHint, taintKey } from '../../src/alerts/classify/scheduling.js';
 import { computeHeadroom } from '../../src/alerts/classify/headroom.js';
 import { fixturePath } from './helpers.js';
 
@@ -109,4 +109,32 @@ describe('schedulingHint', () => {
 // The shared setup file activates nock in every test file; un-patch http so the next file in this worker starts clean.
 afterAll(() => {
   nock.restore();
+});
+
+describe('hostile scheduler messages (any pod spec can make the scheduler repeat long text)', () => {
+  const size = 100_000;
+  it.each([
+    ['a long run of dots', `0/3 nodes are available: 1 ${'.'.repeat(size)}x`],
+    ['a long run of blanks', `0/3 nodes are available: ${' '.repeat(size)}x`],
+    ['an unclosed count in the old wording', `No nodes are available that match all of the predicates: ${'a'.repeat(size / 2)}(${' '.repeat(size / 2)}`],
+    ['a long run of braces', `0/3 nodes are available: 1 node(s) had untolerated taint ${'{'.repeat(size)}`],
+    ['thousands of counted items', `0/3 nodes are available: ${'1, '.repeat(size / 3)}`],
+  ])('%s is read up to the cap and parsed into bounded reasons', (_what, message) => {
+    const parsed = parseSchedulingMessage(message);
+    const read = parsed.reasons.reduce((n, r) => n + r.reason.length, 0);
+    expect(read).toBeLessThanOrEqual(MAX_SCHEDULING_MESSAGE);
+    for (const r of parsed.reasons) taintKey(r.reason);
+    expect(describeReasons(parsed).length).toBeLessThan(MAX_SCHEDULING_MESSAGE * 2);
+  });
+
+  it('the cap keeps the reasons that come first', () => {
+    const parsed = parseSchedulingMessage(`0/3 nodes are available: 2 Insufficient cpu, 1 ${'x'.repeat(size)}`);
+    expect(parsed.reasons[0]).toEqual({ reason: 'Insufficient cpu', nodes: 2 });
+  });
+
+  it('reads the taint key without a regular expression, and none from text without one', () => {
+    expect(taintKey("1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }")).toBe('node-role.kubernetes.io/control-plane');
+    expect(taintKey('{}')).toBeUndefined();
+    expect(taintKey('{a} b: c')).toBeUndefined();
+  });
 });

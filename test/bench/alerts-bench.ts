@@ -7,7 +7,8 @@ import { Dispatcher } from '../../src/alerts/notify/dispatcher.js';
 import { alertMetrics } from '../../src/alerts/metrics.js';
 import { AlertPipeline } from '../../src/alerts/pipeline.js';
 import { Replayer } from '../../src/alerts/replay/replayer.js';
-import { median, rssMb } from './stats.js';
+import { median, rssMb, timePaired } from './stats.js';
+import { MAX_SCHEDULING_MESSAGE, parseSchedulingMessage, taintKey } from '../../src/alerts/classify/scheduling.js';
 import type { BenchRow } from './types.js';
 
 type Phase = 'pending' | 'running' | 'crashed' | 'backoff' | 'unschedulable' | 'done';
@@ -176,9 +177,32 @@ async function stormRow(): Promise<BenchRow> {
   };
 }
 
+/** Hostile FailedScheduling messages of 100 KB: the parser's cost against one indexOf scan of the same text. */
+function hostileSchedulingRow(): BenchRow {
+  const size = 100_000;
+  const messages = [
+    `0/3 nodes are available: 1 ${'.'.repeat(size)}x`,
+    `0/3 nodes are available: ${' '.repeat(size)}x`,
+    `No nodes are available that match all of the predicates: ${'a'.repeat(size / 2)}(${' '.repeat(size / 2)}`,
+    `0/3 nodes are available: 1 node(s) had untolerated taint ${'{'.repeat(size)}`,
+    `0/3 nodes are available: ${'1, '.repeat(size / 3)}`,
+  ];
+  const ours = () => messages.map((m) => parseSchedulingMessage(m).reasons.map((r) => taintKey(r.reason)));
+  const floor = () => messages.map((m) => m.indexOf('preemption:'));
+  const { a, b } = timePaired(ours, floor, 50);
+  const ms = median(a);
+  return {
+    name: 'alerts: 5 hostile 100 KB scheduler messages',
+    medianMs: ms,
+    floorMs: median(b),
+    ratio: ms / median(b),
+    note: `floor = one indexOf over each message; the parser reads at most ${MAX_SCHEDULING_MESSAGE} characters; target: milliseconds, not seconds (${ms < 50 ? 'met' : 'NOT met'})`,
+  };
+}
+
 export async function runAlertsBench(): Promise<BenchRow[]> {
   const memory = memoryRow();
   const throughput = throughputRows();
   const storm = await stormRow();
-  return [...throughput, memory, storm];
+  return [...throughput, hostileSchedulingRow(), memory, storm];
 }

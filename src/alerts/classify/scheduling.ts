@@ -7,11 +7,58 @@ export interface ParsedSchedulingMessage {
   reasons: SchedulingReason[];
 }
 
-const OLD_FORM = /^No nodes are available that match all of the (?:following )?predicates:*\s*(.*)$/s;
-const NEW_FORM = /^(\d+)\/(\d+) nodes are available:?\s*(.*)$/s;
+// Every step below is a single left-to-right scan: a message is attacker-sized (any pod spec can make the scheduler
+// repeat a long taint or selector), so nothing here may backtrack. Real messages are far shorter than the cap.
+export const MAX_SCHEDULING_MESSAGE = 4096;
 
+const OLD_PREFIX = /^No nodes are available that match all of the (?:following )?predicates/;
+const NEW_PREFIX = /^(\d{1,9})\/(\d{1,9}) nodes are available/;
+
+/** Trailing dots and blanks removed ("…didn't tolerate.." → "…didn't tolerate"), by scanning from the end. */
 function stripEnding(text: string): string {
-  return text.trim().replace(/\.+$/, '').trim();
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '.' || /\s/.test(text[end - 1]!))) end -= 1;
+  return text.slice(0, end).trim();
+}
+
+/** Skips `chars` at the start of `text`. */
+function skipLeading(text: string, chars: string): string {
+  let i = 0;
+  while (i < text.length && (chars.includes(text[i]!) || (chars.includes(' ') && /\s/.test(text[i]!)))) i += 1;
+  return text.slice(i);
+}
+
+/** `Name (3)` → ['Name', 3]; without a trailing count, the whole text and null. */
+function countSuffix(item: string): [string, number | null] {
+  const open = item.lastIndexOf('(');
+  if (open < 0 || !item.endsWith(')')) return [item, null];
+  const digits = item.slice(open + 1, -1);
+  if (digits.length === 0 || digits.length > 9 || ![...digits].every((c) => c >= '0' && c <= '9')) return [item, null];
+  return [item.slice(0, open).trimEnd(), Number(digits)];
+}
+
+/** `3 Insufficient cpu` → [3, 'Insufficient cpu']. */
+function leadingCount(item: string): [number, string] | undefined {
+  let i = 0;
+  while (i < item.length && i < 10 && item[i]! >= '0' && item[i]! <= '9') i += 1;
+  if (i === 0 || i > 9 || item[i] !== ' ') return undefined;
+  return [Number(item.slice(0, i)), item.slice(i + 1).trim()];
+}
+
+/** Splits at ", " followed by a count: taint wordings contain ", that the pod didn't tolerate" and must stay whole. */
+function splitCountedItems(body: string): string[] {
+  const items: string[] = [];
+  let start = 0;
+  for (let i = body.indexOf(','); i >= 0; i = body.indexOf(',', i + 1)) {
+    let j = i + 1;
+    while (j < body.length && body[j] === ' ') j += 1;
+    if (leadingCount(body.slice(j, j + 11))) {
+      items.push(body.slice(start, i));
+      start = j;
+    }
+  }
+  items.push(body.slice(start));
+  return items;
 }
 
 /** Old predicate names, as printed by schedulers up to 1.8, in today's words. */
@@ -25,30 +72,31 @@ const PREDICATE_WORDS: Record<string, string> = {
 };
 
 export function parseSchedulingMessage(message: string): ParsedSchedulingMessage {
-  const text = message.trim();
-  const old = OLD_FORM.exec(text);
+  const text = (message.length > MAX_SCHEDULING_MESSAGE ? message.slice(0, MAX_SCHEDULING_MESSAGE) : message).trim();
+  const old = OLD_PREFIX.exec(text);
   if (old) {
-    const reasons = stripEnding(old[1] ?? '')
-      .split(/,\s*/)
+    const reasons = stripEnding(skipLeading(text.slice(old[0].length), ': '))
+      .split(',')
+      .map((item) => item.trim())
       .filter((item) => item.length > 0)
       .map((item): SchedulingReason => {
-        const m = /^(.*?)\s*\((\d+)\)$/.exec(item);
-        const name = (m ? m[1] : item) ?? item;
-        return { reason: PREDICATE_WORDS[name] ?? name, nodes: m ? Number(m[2]) : null };
+        const [name, nodes] = countSuffix(item);
+        return { reason: PREDICATE_WORDS[name] ?? name, nodes };
       });
     return { reasons };
   }
-  const current = NEW_FORM.exec(text);
+  const current = NEW_PREFIX.exec(text);
   if (current) {
+    let rest = skipLeading(text.slice(current[0].length), ': ');
     // Since 1.24 a " preemption: ..." tail repeats the count for the preemption attempt: not a reason.
-    const body = stripEnding((current[3] ?? '').split(/\s*preemption:/)[0] ?? '');
+    const tail = rest.indexOf('preemption:');
+    if (tail >= 0) rest = rest.slice(0, tail);
     const reasons: SchedulingReason[] = [];
-    // Items start with a count; taint wordings contain ", that the pod didn't tolerate", so split before digits only.
-    for (const item of body.split(/,\s*(?=\d+ )/)) {
+    for (const item of splitCountedItems(stripEnding(rest))) {
       const trimmed = stripEnding(item);
       if (!trimmed) continue;
-      const m = /^(\d+) (.*)$/s.exec(trimmed);
-      if (m) reasons.push({ reason: (m[2] ?? '').trim(), nodes: Number(m[1]) });
+      const counted = leadingCount(trimmed);
+      if (counted) reasons.push({ reason: counted[1], nodes: counted[0] });
       else reasons.push({ reason: trimmed, nodes: null }); // PreFilter failure: no per-node counts
     }
     return { totalNodes: Number(current[2]), reasons };
@@ -80,8 +128,12 @@ export function categorize(reason: string): ReasonCategory {
 
 /** The taint key named in a reason ("... taint {key: value}"), if any. */
 export function taintKey(reason: string): string | undefined {
-  const m = /\{([^:}]+):/.exec(reason);
-  return m?.[1]?.trim();
+  const open = reason.indexOf('{');
+  if (open < 0) return undefined;
+  const colon = reason.indexOf(':', open);
+  const close = reason.indexOf('}', open);
+  if (colon < 0 || (close >= 0 && close < colon) || colon === open + 1) return undefined;
+  return reason.slice(open + 1, colon).trim();
 }
 
 /** "1 node lacks …" / "3 nodes lack …"; without a count (PreFilter) just the plural. */
