@@ -136,5 +136,11 @@ describe('the same command through chat, the console and the CLI', () => {
     expect(changed.code).toBe(2);
     expect(changed.stderr).toMatch(/Apply these changes to ci\?[\s\S]*spec\.replicas: 1 → 3[\s\S]*re-run with --yes/);
     expect(snapshot(dir)).toEqual(before);
+
+    // A new instance with several controllers is asked about too, on every front end.
+    const created = await atCli(dir, 'deploy', 'big', 'replicas=2');
+    expect(created.code).toBe(2);
+    expect(created.stderr).toMatch(/Create big\?[\s\S]*independent Jenkins[\s\S]*re-run with --yes/);
+    expect(snapshot(dir)).toEqual(before);
   });
 });

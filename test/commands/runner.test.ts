@@ -108,6 +108,26 @@ describe('deploy', () => {
     expect(ops.calls).toEqual([]);
   });
 
+  it('refuses a confirmation when someone else changed the instance, even if the plan looks the same', async () => {
+    await deployed();
+    const token = (await run('deploy ci replicas=2')).confirmation!.token;
+    // Meanwhile bob changes something else: alice's plan (1 → 2) reads the same, but she agreed to it on other values.
+    await confirm((await run('deploy ci controller.systemMessage=maintenance', bob)).confirmation!.token, bob);
+    ops.calls.length = 0;
+    const stale = await confirm(token);
+    expect(textOf(stale.last)).toContain('already done, or the instance changed since');
+    expect(ops.calls).toEqual([]);
+  });
+
+  it('asks before creating an instance with more than one controller', async () => {
+    const asked = await run('deploy big replicas=2');
+    expect(ops.calls.filter((c) => c.startsWith('deploy'))).toEqual([]);
+    expect(asked.confirmation!.message.title).toBe('Create big?');
+    expect(textOf(asked.confirmation!.message)).toMatch(/independent Jenkins/);
+    const done = await confirm(asked.confirmation!.token);
+    expect(done.last).toMatchObject({ tone: 'success' });
+  });
+
   it('explains that controllers share nothing when a deploy asks for more than one', async () => {
     await deployed();
     const question = (await run('deploy ci replicas=2')).confirmation!;
@@ -132,7 +152,8 @@ describe('deploy', () => {
 
   it('turns spec errors into an ephemeral message naming path and allowed values; nothing is deployed', async () => {
     const reply = await run('deploy ci replicas=20 service=Ingress');
-    expect(reply.seen.map((s) => s.kind)).toEqual(['progress', 'result']);
+    // More than one controller is asked about first, so the spec is checked before any progress is shown.
+    expect(reply.seen.map((s) => s.kind)).toEqual(['result']);
     expect(reply.last).toMatchObject({ tone: 'danger', ephemeral: true, title: 'Invalid instance spec' });
     expect(textOf(reply.last)).toContain('controller.replicas: replicas must be at most 10 (got 20)');
     expect(textOf(reply.last)).toContain('service.type: service.type must be ClusterIP, NodePort or LoadBalancer (got "Ingress")');

@@ -11,7 +11,8 @@ export const remove: Handler<Delete> = async (cmd, ctx) => {
   const namespace = cmd.operator?.namespace;
   const [status] = await ctx.ops.status(cmd.instance, namespace);
   if (!status?.exists) return notFound(cmd.instance);
-  guard(ctx, cmd.instance, await ctx.ops.target.loadValues(cmd.instance, status.namespace), [], status.namespace);
+  const stored = await ctx.ops.target.loadValues(cmd.instance, status.namespace);
+  guard(ctx, cmd.instance, stored, [], status.namespace);
   const claims = status.volumes.map((v) => v.claim);
   const kept = cmd.purge
     ? 'Nothing is kept: --purge also removes the volumes (all jobs and build history) and the admin password Secret.'
@@ -24,7 +25,7 @@ export const remove: Handler<Delete> = async (cmd, ctx) => {
     ]),
     confirmLabel: cmd.purge ? 'Delete everything' : 'Delete',
     // What the user agreed to delete; once it is gone the digest no longer matches and the token is spent.
-    plan: { instance: cmd.instance, namespace: status.namespace, purge: cmd.purge, exists: true, claims },
+    plan: { instance: cmd.instance, namespace: status.namespace, purge: cmd.purge, exists: true, claims, stored: stored ?? null },
     title: `Deleting ${cmd.instance}…`,
     execute: async (onProgress) => {
       const result = await ctx.ops.delete({ instance: cmd.instance, namespace, purge: cmd.purge, actor: ctx.actor, onProgress });

@@ -42,20 +42,23 @@ export const deploy: Handler<Deploy> = async (cmd, ctx) => {
   const wait = cmd.operator?.wait ?? true;
   const execute: Execute = async (onProgress) =>
     deployResultMessage(await ctx.ops.deploy({ ...request, wait, timeoutSeconds: ctx.waitTimeoutSeconds, onProgress }), ctx);
-  if (!stored) return { kind: 'run', title: `Deploying ${cmd.instance}…`, execute };
+  const several = (replicas: number) => replicas > 1;
+  // A new instance runs at once, unless it starts with several controllers: that is always asked, on every front end.
+  if (!stored && !several(requestedReplicas(changes, ctx))) return { kind: 'run', title: `Deploying ${cmd.instance}…`, execute };
   const preview = await ctx.ops.preview(request);
   if (preview.plan.empty) {
     return answer(message('info', `${cmd.instance} already has these settings: nothing to change`));
   }
-  const question = planMessage(cmd.instance, preview, `Apply these changes to ${cmd.instance}?`);
-  const current = mergeLayers([{ values: stored }], ctx.sources).controller as { replicas?: number } | undefined;
+  const question = planMessage(cmd.instance, preview, stored ? `Apply these changes to ${cmd.instance}?` : `Create ${cmd.instance}?`);
+  const current = stored ? (mergeLayers([{ values: stored }], ctx.sources).controller as { replicas?: number } | undefined) : undefined;
   const replicas = preview.bundle.spec.controller.replicas;
-  if (replicas > 1 && replicas !== current?.replicas) question.blocks.unshift(SEVERAL_CONTROLLERS);
+  if (several(replicas) && replicas !== current?.replicas) question.blocks.unshift(SEVERAL_CONTROLLERS);
   return {
     kind: 'confirm',
     message: question,
     confirmLabel: 'Deploy',
-    plan: preview.plan,
+    // The stored values are part of what was agreed to: a change by someone else in between voids the click.
+    plan: { plan: preview.plan, stored: stored ?? null },
     title: `Deploying ${cmd.instance}…`,
     execute,
   };
@@ -67,6 +70,12 @@ export const diff: Handler<Diff> = async (cmd, ctx) => {
   if (preview.plan.empty) return answer(noChanges(cmd.instance));
   return answer(planMessage(cmd.instance, preview, preview.created ? `${cmd.instance} does not exist yet: deploy would create` : `Deploying ${cmd.instance} would change`));
 };
+
+/** The controller count a new instance's changes ask for (the defaults' when they say nothing). */
+function requestedReplicas(changes: Values[], ctx: HandlerContext): number {
+  const controller = mergeLayers(changes.map((values) => ({ values })), ctx.sources).controller as { replicas?: unknown } | undefined;
+  return typeof controller?.replicas === 'number' ? controller.replicas : 1;
+}
 
 function noChanges(instance: string): Message {
   return message('info', `${instance}: no changes`, [{ type: 'context', text: 'The cluster already matches these settings.' }]);

@@ -32,7 +32,7 @@ export const scale: Handler<Scale> = async (cmd, ctx) => {
       return reloaded(cmd.instance, `${cmd.template} cap set`, result.outcome) ?? message('success', `${cmd.instance}: at most ${cmd.instanceCap} ${cmd.template} agent pod${cmd.instanceCap === 1 ? '' : 's'}`);
     });
   }
-  return scaleControllers(cmd, ctx);
+  return scaleControllers(cmd, ctx, stored);
 };
 
 function currentContainerCap(stored: Values, ctx: HandlerContext): number {
@@ -45,7 +45,7 @@ function reloaded(instance: string, verb: string, outcome: Outcome | undefined):
   return outcome && outcome.status !== 'ready' ? outcomeMessage(instance, verb, outcome, []) : undefined;
 }
 
-async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ctx: HandlerContext): Promise<Planned> {
+async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ctx: HandlerContext, stored: Values): Promise<Planned> {
   const { instance, replicas } = cmd;
   const namespace = cmd.operator?.namespace;
   const execute: Execute = async (onProgress) => {
@@ -73,7 +73,7 @@ async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ct
       { type: 'context', text: `${changedObjectCount(preview.plan)} object(s) change. For one Jenkins that survives restarts, keep 1 controller.` },
     ]),
     confirmLabel: `Scale to ${replicas}`,
-    plan: preview.plan,
+    plan: { plan: preview.plan, stored },
     title,
     execute,
   };
