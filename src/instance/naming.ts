@@ -26,10 +26,15 @@ export const names = {
   homeClaim: (instance: string, ordinal: number): string => `${HOME_CLAIM}-${names.statefulSet(instance)}-${ordinal}`,
   /** Ordinal N's pod, as the StatefulSet controller names it. */
   controllerPod: (instance: string, ordinal: number): string => `${names.statefulSet(instance)}-${ordinal}`,
-  /** Static storage: the pre-bound PersistentVolume of ordinal N. */
-  staticVolume: (instance: string, ordinal: number): string => `${instance}-home-${ordinal}`,
-  /** Static storage: ordinal N's folder on the node, under the spec's hostPath. */
-  hostDirectory: (hostPath: string, instance: string, ordinal: number): string => `${hostPath.replace(/\/+$/, '')}/${instance}-${ordinal}`,
+  /**
+   * Static storage: the pre-bound PersistentVolume of ordinal N. PersistentVolumes are cluster-wide, so the name
+   * carries the namespace: `ci` in `team-a` and `ci` in `team-b` get `team-a.ci-home-0` and `team-b.ci-home-0`
+   * (a namespace is a DNS label, so the first dot separates it unambiguously).
+   */
+  staticVolume: (namespace: string, instance: string, ordinal: number): string => `${namespace}.${instance}-home-${ordinal}`,
+  /** Static storage: ordinal N's folder on the node, under the spec's hostPath, one folder per namespace. */
+  hostDirectory: (hostPath: string, namespace: string, instance: string, ordinal: number): string =>
+    `${hostPath.replace(/\/+$/, '')}/${namespace}/${instance}-${ordinal}`,
 } as const;
 
 /** Ordinal N's claim name → N, when `claim` is one of this instance's home claims (an exact match, not a prefix). */
@@ -87,6 +92,15 @@ export const POD_SECURITY_LABELS: Record<string, string> = {
 
 export function namespaceLabels(): Record<string, string> {
   return { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_PART_OF]: 'jenkins-chatops', ...POD_SECURITY_LABELS };
+}
+
+/**
+ * Selector for everything of an instance that carries its ownership labels: its objects, the claims the StatefulSet
+ * controller makes from the volumeClaimTemplate (they get the template's labels, then the selector's), and static
+ * PersistentVolumes. Exact label values: `ci` never matches `ci-dev`.
+ */
+export function ownedSelector(instance: string): Record<string, string> {
+  return { [LABEL_NAME]: 'jenkins', [LABEL_INSTANCE]: instance, [LABEL_MANAGED_BY]: MANAGED_BY };
 }
 
 /** Selector for an instance's controller pods. */

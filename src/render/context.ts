@@ -157,9 +157,9 @@ export function buildContext(spec: InstanceSpec) {
       storageClass: isStatic ? 'manual' : spec.persistence.storageClass,
       volumes: isStatic
         ? ordinals.map((ordinal) => ({
-            name: names.staticVolume(name, ordinal),
+            name: names.staticVolume(namespace, name, ordinal),
             claim: names.homeClaim(name, ordinal),
-            path: names.hostDirectory(spec.persistence.hostPath!, name, ordinal),
+            path: names.hostDirectory(spec.persistence.hostPath!, namespace, name, ordinal),
             node: spec.persistence.node,
           }))
         : [],

@@ -22,7 +22,7 @@ describe('jenkins-chatops render', () => {
       '04-role-jenkins-casc-reload.yaml',
       '05-rolebinding-jenkins-casc-reload.yaml',
       '06-configmap-jenkins-casc.yaml',
-      '07-persistentvolume-jenkins-home-0.yaml',
+      '07-persistentvolume-jenkins.jenkins-home-0.yaml',
       '08-service-jenkins.yaml',
       '09-service-jenkins-agent.yaml',
       '10-statefulset-jenkins.yaml',

@@ -50,8 +50,8 @@ describe('derived object names', () => {
     expect(rendered).toEqual([
       `ConfigMap/${names.cascConfigMap('ci')}`,
       'Namespace/team',
-      `PersistentVolume/${names.staticVolume('ci', 0)}`,
-      `PersistentVolume/${names.staticVolume('ci', 1)}`,
+      `PersistentVolume/${names.staticVolume('team', 'ci', 0)}`,
+      `PersistentVolume/${names.staticVolume('team', 'ci', 1)}`,
       `Role/${names.agentsRole('ci')}`,
       `Role/${names.cascReloadRole('ci')}`,
       `RoleBinding/${names.agentsRole('ci')}`,
@@ -61,15 +61,23 @@ describe('derived object names', () => {
       `ServiceAccount/${names.serviceAccount('ci')}`,
       `StatefulSet/${names.statefulSet('ci')}`,
     ].sort());
-    const pv = bundle.objects.find((o) => o.object.metadata.name === names.staticVolume('ci', 1))!.object as unknown as { spec: { claimRef: { name: string }; hostPath: { path: string } } };
+    const pv = bundle.objects.find((o) => o.object.metadata.name === names.staticVolume('team', 'ci', 1))!.object as unknown as { spec: { claimRef: { name: string }; hostPath: { path: string } } };
     expect(pv.spec.claimRef.name).toBe(names.homeClaim('ci', 1));
-    expect(pv.spec.hostPath.path).toBe(names.hostDirectory('/data/jenkins/', 'ci', 1));
+    expect(pv.spec.hostPath.path).toBe(names.hostDirectory('/data/jenkins/', 'team', 'ci', 1));
   });
 
   it('match what the StatefulSet controller creates: <claimTemplate>-<statefulset>-<ordinal>', () => {
     expect(names.homeClaim('jenkins', 0)).toBe('jenkins-home-jenkins-0');
     expect(names.controllerPod('jenkins', 2)).toBe('jenkins-2');
-    expect(names.hostDirectory('/data/jenkins//', 'ci', 0)).toBe('/data/jenkins/ci-0');
+    expect(names.hostDirectory('/data/jenkins//', 'team', 'ci', 0)).toBe('/data/jenkins/team/ci-0');
+  });
+
+  it('give static volumes and host folders one name per namespace and instance (PersistentVolumes are cluster-wide)', () => {
+    expect(names.staticVolume('team-a', 'ci', 0)).toBe('team-a.ci-home-0');
+    expect(names.staticVolume('team-a', 'ci', 0)).not.toBe(names.staticVolume('team-b', 'ci', 0));
+    // A dash in the namespace or the instance cannot make two pairs collide: the namespace ends at the first dot.
+    expect(names.staticVolume('a-b', 'c', 0)).not.toBe(names.staticVolume('a', 'b-c', 0));
+    expect(names.hostDirectory('/data', 'a-b', 'c', 0)).not.toBe(names.hostDirectory('/data', 'a', 'b-c', 0));
   });
 
   it("find an instance's own claims by exact name, never another instance's that shares the prefix", () => {

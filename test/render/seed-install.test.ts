@@ -20,12 +20,12 @@ describe('the seed install', () => {
       'Role/jenkins-casc-reload',
       'RoleBinding/jenkins-casc-reload',
       'ConfigMap/jenkins-casc',
-      'PersistentVolume/jenkins-home-0',
+      'PersistentVolume/jenkins.jenkins-home-0',
       'Service/jenkins',
       'Service/jenkins-agent',
       'StatefulSet/jenkins',
     ]);
-    expect(bundle.objects.map((o) => o.file)[7]).toBe('07-persistentvolume-jenkins-home-0.yaml');
+    expect(bundle.objects.map((o) => o.file)[7]).toBe('07-persistentvolume-jenkins.jenkins-home-0.yaml');
   });
 
   it('pre-binds a Retain hostPath volume of class manual to exactly the claim the StatefulSet creates', () => {
@@ -36,7 +36,7 @@ describe('the seed install', () => {
     expect(pv.spec.storageClassName).toBe('manual');
     expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('manual');
     expect(pv.spec.persistentVolumeReclaimPolicy).toBe('Retain');
-    expect(pv.spec.hostPath).toEqual({ path: '/data/jenkins/jenkins-0', type: 'DirectoryOrCreate' });
+    expect(pv.spec.hostPath).toEqual({ path: '/data/jenkins/jenkins/jenkins-0', type: 'DirectoryOrCreate' });
     expect(pv.spec.capacity.storage).toBe(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage);
   });
 
