@@ -63,14 +63,14 @@ export function createOperations(target: Target, options: OperationsOptions = {}
       const { plan } = await target.apply(bundle, values, { dryRun: true, force: req.force });
       return { bundle, plan, created, applied: false };
     }
-    return target.withLock(bundle.instance, bundle.namespace, holder(req.actor), async () => {
+    return target.withLock(bundle.instance, bundle.namespace, holder(req.actor), async (signal) => {
       const adminSecret = await target.ensureAdminSecret(bundle);
       await target.ensureReloadToken(bundle);
-      const { plan, applied } = await target.apply(bundle, values, { force: req.force, onProgress: req.onProgress });
+      const { plan, applied } = await target.apply(bundle, values, { force: req.force, onProgress: req.onProgress, signal });
       const result: DeployResult = { bundle, plan, created, applied, adminSecret };
       if (!applied || req.wait === false) return result;
       const touched = new Set(plan.changes.filter((c) => c.action !== 'unchanged').map((c) => `${c.kind}/${c.name}`));
-      const wait = { timeoutSeconds: req.timeoutSeconds ?? options.readyTimeoutSeconds, onProgress: req.onProgress };
+      const wait = { timeoutSeconds: req.timeoutSeconds ?? options.readyTimeoutSeconds, onProgress: req.onProgress, signal };
       if (touched.has(`StatefulSet/${names.statefulSet(bundle.instance)}`)) {
         result.outcome = await target.waitReady(bundle, wait);
       } else if (touched.has(`ConfigMap/${names.cascConfigMap(bundle.instance)}`)) {

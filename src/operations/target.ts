@@ -107,6 +107,26 @@ export class BusyError extends Error {
   }
 }
 
+/**
+ * A deploy that would change what Kubernetes never changes in place (a StatefulSet's volumeClaimTemplates, a
+ * PersistentVolume's source): refused at plan time, before anything is applied. The message says what cannot change
+ * and how to migrate.
+ */
+export class ImmutableChangeError extends Error {
+  constructor(readonly instance: string, readonly keys: string[], message: string) {
+    super(message);
+    this.name = 'ImmutableChangeError';
+  }
+}
+
+/** The instance lock was lost while the operation ran (its renewal failed, or another holder took it). */
+export class LockLostError extends Error {
+  constructor(readonly instance: string, message: string) {
+    super(message);
+    this.name = 'LockLostError';
+  }
+}
+
 export interface Target {
   readonly kind: 'cluster' | 'directory';
   /** e.g. `cluster kind-kind (https://127.0.0.1:6443)` or `directory ./.jenkins-chatops`. */
@@ -135,6 +155,10 @@ export interface Target {
   status(instance: string, namespace: string): Promise<InstanceStatus>;
   delete(bundle: Bundle, options: { purge: boolean; onProgress?: ProgressSink }): Promise<DeleteResult>;
 
-  /** Runs `fn` holding the instance's lock (works across bot replicas); throws BusyError if held. */
-  withLock<T>(instance: string, namespace: string, holder: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` holding the instance's lock (works across bot replicas); throws BusyError if held. When the lock is
+   * lost while `fn` runs (renewal failed, or another holder took it), `signal` aborts and the call rejects with
+   * LockLostError: pass the signal on so the operation stops where it is.
+   */
+  withLock<T>(instance: string, namespace: string, holder: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }

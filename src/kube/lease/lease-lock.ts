@@ -1,5 +1,15 @@
 // One operation per instance across every bot replica: a coordination.k8s.io Lease (named by the caller) with expiry,
-// renewed while the operation runs, so a crashed holder blocks others for at most one lease duration.
+// renewed while the operation runs, so a crashed holder blocks others for at most about one lease duration.
+//
+// Expiry is judged by what we observe, as client-go's leader election does: a lease is expired when its record
+// (holder, renewTime, resourceVersion) has not changed for a whole lease duration *by our own clock*. The holder's
+// renewTime is written by the holder's clock, which may be minutes off ours: it is only a hint that the holder may
+// be gone, which makes us watch the lease for one duration before taking it (instead of answering "busy" at once).
+//
+// Holding: the lease is renewed every third of its duration. When a renewal fails (after the client's retries),
+// when someone else has written the lease (409), or when no renewal succeeded within the renew deadline (two thirds
+// of the duration, so we stop before anyone may consider the lease expired), the lock is lost: the operation's
+// signal aborts, and the call rejects with LeaseLostError once the operation has stopped.
 import type { V1Lease } from '@kubernetes/client-node';
 import type { KubeClient } from '../client.js';
 import { statusCode } from '../errors.js';
@@ -13,11 +23,26 @@ export class LeaseHeldError extends Error {
   }
 }
 
+/** Thrown when the lease was lost while the operation ran; the operation was stopped. */
+export class LeaseLostError extends Error {
+  constructor(readonly lease: string, readonly why: string) {
+    super(`lost lease ${lease}: ${why}`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** When each lease record was first seen by this process (by our clock): shared across calls, like an informer's cache. */
+export type LeaseObservations = Map<string, { record: string; at: number }>;
+
 export interface LeaseOptions {
   durationSeconds: number;
   now: () => Date;
   /** Called when the namespace does not exist yet (first deploy); creates it so the lease can live there. */
   createNamespace?: () => Promise<void>;
+  /** Waits while watching a lease that looks abandoned (default: a real timer). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Observations kept between calls (default: this call only). */
+  observations?: LeaseObservations;
 }
 
 /** Same holder and same acquire time: the lease is the one this very call wrote. */
@@ -34,8 +59,43 @@ export interface LeaseRef {
   labels: Record<string, string>;
 }
 
-export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: LeaseOptions, fn: () => Promise<T>): Promise<T> {
+function recordOf(lease: V1Lease): string {
+  const spec = lease.spec ?? {};
+  return `${spec.holderIdentity ?? ''}|${String(spec.renewTime ?? '')}|${lease.metadata?.resourceVersion ?? ''}`;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Whether `lease` (held by someone else) may be taken over: unchanged for one lease duration by our clock. When it
+ * looks abandoned by the holder's own timestamps, watches it (re-reading) for up to that long first.
+ */
+async function observeExpiry(client: KubeClient, ref: LeaseRef, options: LeaseOptions, first: V1Lease): Promise<{ expired: boolean; lease: V1Lease | undefined }> {
+  const observations = options.observations ?? new Map();
+  const key = `${ref.namespace}/${ref.name}`;
+  const durationMs = (first.spec?.leaseDurationSeconds ?? options.durationSeconds) * 1000;
+  const sleep = options.sleep ?? realSleep;
+  let lease: V1Lease | undefined = first;
+  const mayBeDead = expiredByRenewTime(first, options.now());
+  for (let looks = 0; looks < 10_000; looks++) {
+    if (!lease || !lease.spec?.holderIdentity) return { expired: true, lease };
+    const record = recordOf(lease);
+    const now = options.now().getTime();
+    const seen = observations.get(key);
+    if (seen?.record !== record) observations.set(key, { record, at: now });
+    const since = observations.get(key)!.at;
+    if (now - since >= durationMs) return { expired: true, lease };
+    // Renewed while we watched, or never looked abandoned: someone is working on the instance.
+    if (!mayBeDead || (seen && seen.record !== record)) return { expired: false, lease };
+    await sleep(Math.min(Math.max(250, durationMs / 6), since + durationMs - now));
+    lease = await client.readLease(ref.namespace, ref.name);
+  }
+  return { expired: false, lease };
+}
+
+export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: LeaseOptions, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const { name, namespace, holder, labels } = ref;
+  const durationMs = options.durationSeconds * 1000;
   const body = (resourceVersion?: string, transitions = 0): V1Lease => {
     const now = microTime(options.now());
     return leaseBody({ name, namespace, resourceVersion, labels }, { holder, durationSeconds: options.durationSeconds, acquireTime: now, renewTime: now, transitions });
@@ -53,10 +113,13 @@ export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: L
         await options.createNamespace();
         return client.createLease(namespace, (sent = body()));
       });
-    } else if (!expiredByRenewTime(existing, options.now())) {
-      throw busy(existing);
     } else {
-      lease = await client.replaceLease(namespace, (sent = body(existing.metadata?.resourceVersion, (existing.spec?.leaseTransitions ?? 0) + 1)));
+      const seen = existing.spec?.holderIdentity === holder ? { expired: true, lease: existing } : await observeExpiry(client, ref, options, existing);
+      if (!seen.expired) throw busy(seen.lease);
+      const current = seen.lease;
+      lease = current
+        ? await client.replaceLease(namespace, (sent = body(current.metadata?.resourceVersion, (current.spec?.leaseTransitions ?? 0) + 1)))
+        : await client.createLease(namespace, (sent = body()));
     }
   } catch (err) {
     if (statusCode(err) !== 409) throw err;
@@ -66,19 +129,50 @@ export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: L
     if (!current || !sent || !isOurs(current, sent)) throw busy(current);
     lease = current;
   }
+  options.observations?.delete(`${namespace}/${name}`);
 
+  const stop = new AbortController();
+  let lost: LeaseLostError | undefined;
+  const lose = (why: string) => {
+    if (lost) return;
+    lost = new LeaseLostError(`${namespace}/${name}`, why);
+    stop.abort(lost);
+  };
+  let lastRenew = Date.now();
   let renewing: Promise<void> = Promise.resolve();
+  let inFlight = false;
+  const renewDeadlineMs = (durationMs * 2) / 3;
   const timer = setInterval(() => {
+    if (lost) return;
+    if (Date.now() - lastRenew > renewDeadlineMs) {
+      lose(`no renewal succeeded within ${Math.round(renewDeadlineMs / 1000)}s (the renew deadline), so another operation may take the lease soon`);
+      return;
+    }
+    if (inFlight) return;
+    inFlight = true;
     renewing = (async () => {
-      lease = await client.replaceLease(namespace, renewedLease(lease, options.now())).catch(() => lease);
+      try {
+        lease = await client.replaceLease(namespace, renewedLease(lease, options.now()));
+        lastRenew = Date.now();
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        lose(statusCode(err) === 409 ? `another holder wrote the lease while we held it (${why})` : `renewing it failed: ${why}`);
+      } finally {
+        inFlight = false;
+      }
     })();
-  }, Math.max(1000, (options.durationSeconds * 1000) / 3));
+  }, Math.max(250, Math.min(durationMs / 3, 20_000)));
   timer.unref();
   try {
-    return await fn();
+    const result = await fn(stop.signal);
+    if (lost) throw lost;
+    return result;
+  } catch (err) {
+    throw lost ?? err;
   } finally {
     clearInterval(timer);
     await renewing;
-    await client.deleteLease(namespace, name, lease.metadata?.resourceVersion).catch(() => undefined);
+    // A lost lease is not ours to release.
+    if (!lost) await client.deleteLease(namespace, name, lease.metadata?.resourceVersion).catch(() => undefined);
   }
 }

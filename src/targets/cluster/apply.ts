@@ -9,6 +9,7 @@ import { objectChange } from '../diff.js';
 import { specConfigMap } from '../stored-values.js';
 import type { ApplyOptions, ApplyResult, ObjectChange, Plan } from '../../operations/target.js';
 import type { ClusterContext } from './context.js';
+import { boundVolumeChange, checkImmutableStorage } from './storage-guard.js';
 
 /** The objects a deploy writes, in apply order: the rendered bundle, then the stored values. */
 export function desiredObjects(bundle: Bundle, values?: Values): KubeObject[] {
@@ -16,8 +17,13 @@ export function desiredObjects(bundle: Bundle, values?: Values): KubeObject[] {
   return values ? [...objects, specConfigMap(bundle, values)] : objects;
 }
 
-async function changeFor({ client }: ClusterContext, object: KubeObject, force?: boolean): Promise<ObjectChange> {
+async function changeFor(ctx: ClusterContext, object: KubeObject, force?: boolean): Promise<ObjectChange> {
+  const { client } = ctx;
   const live = await client.read(refOf(object));
+  if (object.kind === 'PersistentVolume') {
+    const bound = await boundVolumeChange(ctx, object, live);
+    if (bound) return bound;
+  }
   if (!live) return objectChange(object, undefined);
   // A namespace that exists belongs to whoever made it (the admin, with its Pod Security labels): never relabelled.
   if (object.kind === 'Namespace') return objectChange(live, live);
@@ -38,6 +44,7 @@ function explainNamespace(object: KubeObject, err: unknown): unknown {
 
 export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: Values | undefined, force?: boolean): Promise<{ plan: Plan; objects: KubeObject[] }> {
   const objects = desiredObjects(bundle, values);
+  await checkImmutableStorage(ctx, bundle, objects);
   const changes: ObjectChange[] = [];
   for (const object of objects) changes.push(await changeFor(ctx, object, force));
   return { plan: { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') }, objects };

@@ -75,6 +75,7 @@ export async function waitCascReload(ctx: ClusterContext, bundle: Bundle, option
     if (check.loaded.length >= check.running) {
       return { status: 'ready', message: `JCasC revision ${revision} is live on ${check.loaded.length} controller(s) of ${bundle.instance}, no restart` };
     }
+    if (options.signal?.aborted) return { status: 'timed-out', message: `stopped waiting for ${bundle.instance} to load revision ${revision}` };
     if (settings.now() >= deadline) {
       return {
         status: 'timed-out',

@@ -6,11 +6,11 @@ import type { Bundle } from '../../render/bundle.js';
 import { instanceLabels, LABEL_SPEC, names } from '../../instance/naming.js';
 import type { Values } from '../../instance/index.js';
 import { KubeClient } from '../../kube/client.js';
-import { LeaseHeldError, withLease } from '../../kube/lease/lease-lock.js';
+import { LeaseHeldError, LeaseLostError, withLease, type LeaseObservations } from '../../kube/lease/lease-lock.js';
 import type { RetryPolicy } from '../../kube/retry.js';
 import { parseStoredValues, VALUES_KEY } from '../stored-values.js';
 import {
-  BusyError,
+  BusyError, LockLostError,
   type ApplyOptions, type ApplyResult, type DeleteResult, type InstanceStatus, type Outcome, type Plan, type ProgressSink, type Target, type WaitOptions,
 } from '../../operations/target.js';
 import { ensureAdminSecret, ensureReloadToken, readAdminPassword } from './admin-secret.js';
@@ -31,6 +31,8 @@ export class ClusterTarget implements Target {
   readonly description: string;
   readonly client: KubeClient;
   private readonly ctx: ClusterContext;
+  /** When this process first saw each lock's current record: expiry is judged by our clock, not the holder's. */
+  private readonly observations: LeaseObservations = new Map();
 
   constructor(kubeConfig: KubeConfig, options: ClusterTargetOptions = {}) {
     this.client = new KubeClient(kubeConfig, options.retry);
@@ -41,6 +43,7 @@ export class ClusterTarget implements Target {
       graceMs: options.graceMs ?? 60_000,
       defaultTimeoutSeconds: options.defaultTimeoutSeconds ?? 600,
       now: options.now ?? Date.now,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms).unref())),
     };
     this.ctx = { client: this.client, settings };
   }
@@ -102,11 +105,13 @@ export class ClusterTarget implements Target {
     return deleteInstance(this.ctx, bundle, options);
   }
 
-  async withLock<T>(instance: string, namespace: string, holder: string, fn: () => Promise<T>): Promise<T> {
+  async withLock<T>(instance: string, namespace: string, holder: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const ref = { name: names.lockLease(instance), namespace, holder, labels: instanceLabels(instance, 'lock') };
     const options = {
       durationSeconds: this.ctx.settings.leaseSeconds,
       now: () => new Date(this.ctx.settings.now()),
+      sleep: this.ctx.settings.sleep,
+      observations: this.observations,
       createNamespace: async () => {
         // The first deploy into a new namespace: created as the renderer would (its Pod Security labels included),
         // since an existing namespace is never relabelled afterwards.
@@ -117,6 +122,11 @@ export class ClusterTarget implements Target {
       return await withLease(this.client, ref, options, fn);
     } catch (err) {
       if (err instanceof LeaseHeldError) throw new BusyError(instance, err.holder, err.since);
+      if (err instanceof LeaseLostError) {
+        throw new LockLostError(instance,
+          `the operation on ${instance} was stopped: it lost its lock (Lease ${err.lease}) — ${err.why}. Stopping keeps two operations from ` +
+          `changing ${instance} at once; what was applied before the stop stays. Check the connection to the cluster, then run the command again.`);
+      }
       throw err;
     }
   }

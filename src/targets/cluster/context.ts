@@ -1,6 +1,7 @@
 // What every part of the cluster target shares: the API client and the tunables, resolved once.
 import type { KubeClient } from '../../kube/client.js';
-import { homeClaimOrdinal } from '../../instance/naming.js';
+import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import { homeClaimOrdinal, ownedSelector, selectorString } from '../../instance/naming.js';
 
 export interface ClusterSettings {
   /** Lease duration of the instance lock: how long a crashed holder can block others. */
@@ -11,6 +12,8 @@ export interface ClusterSettings {
   graceMs: number;
   defaultTimeoutSeconds: number;
   now: () => number;
+  /** Waits while the lock watches a lease that looks abandoned (default: a real timer; tests move their clock). */
+  sleep: (ms: number) => Promise<void>;
 }
 
 export interface ClusterContext {
@@ -18,7 +21,8 @@ export interface ClusterContext {
   settings: ClusterSettings;
 }
 
-/** This instance's home claims among a namespace's claims (exact names: `ci` never takes `ci-dev`'s). */
-export function homeClaimsOf<T extends { metadata?: { name?: string } }>(instance: string, claims: T[]): T[] {
-  return claims.filter((c) => homeClaimOrdinal(instance, c.metadata?.name ?? '') !== undefined);
+/** This instance's claims: its ownership labels (exact values, so `ci` never takes `ci-dev`'s) and its exact ordinal names. */
+export async function ownedClaims({ client }: ClusterContext, instance: string, namespace: string): Promise<V1PersistentVolumeClaim[]> {
+  const list = await client.listClaims(namespace, selectorString(ownedSelector(instance)));
+  return list.items.filter((c) => homeClaimOrdinal(instance, c.metadata?.name ?? '') !== undefined);
 }

@@ -6,6 +6,7 @@ import { names } from '../../instance/naming.js';
 
 export interface RolloutSnapshot {
   instance: string;
+  namespace: string;
   statefulSet?: KubeObject;
   pods: V1Pod[];
   claims: V1PersistentVolumeClaim[];
@@ -18,6 +19,11 @@ export interface Verdict {
   outcome?: Exclude<Outcome, { status: 'timed-out' }>;
   /** For a crash loop: whose previous log to fetch. */
   crashed?: { pod: string; container: string };
+  /**
+   * A pod that fails on an old revision while the StatefulSet has a new one: with OrderedReady the controller never
+   * replaces a pod that is not Ready, even after the template was fixed (kubernetes#67250). The caller replaces it.
+   */
+  stuck?: { pod: string; uid?: string; revision?: string; updateRevision: string; problem: string };
   /** What is still missing, for a timeout message. */
   waitingFor: string[];
 }
@@ -58,6 +64,12 @@ function containerProblem(pod: string, status: V1ContainerStatus, firstSeen: Fir
     };
   }
   return undefined;
+}
+
+/** The controller has acted on the current spec (kubectl rollout status: observedGeneration ≥ generation). */
+function observedSpec(statefulSet: KubeObject): boolean {
+  const status = (statefulSet.status ?? {}) as Record<string, unknown>;
+  return num(status.observedGeneration) >= num((statefulSet.metadata as { generation?: number }).generation);
 }
 
 function isReady(pod: V1Pod): boolean {
@@ -105,7 +117,7 @@ export function evaluateRollout(snapshot: RolloutSnapshot, firstSeen: FirstSeen,
       if (lasted(firstSeen, `${podName}/unschedulable`, now, graceMs)) {
         if (aboutClaims) {
           const claimText = claim ? `claim ${claim.metadata?.name} is ${claim.status?.phase ?? 'Pending'}` : `claim ${names.homeClaim(instance, ordinal)} does not exist yet`;
-          return { steps, waitingFor, outcome: { status: 'failed', reason: 'pvc-unbound', message: `${podName} cannot start: its volume ${claimText} (scheduler: ${text}); with dynamic storage check that a default StorageClass exists (or set persistence.storageClass), with static storage that PersistentVolume ${names.staticVolume(instance, ordinal)} exists and matches` } };
+          return { steps, waitingFor, outcome: { status: 'failed', reason: 'pvc-unbound', message: `${podName} cannot start: its volume ${claimText} (scheduler: ${text}); with dynamic storage check that a default StorageClass exists (or set persistence.storageClass), with static storage that PersistentVolume ${names.staticVolume(snapshot.namespace, instance, ordinal)} exists and matches` } };
         }
         return { steps, waitingFor, outcome: { status: 'failed', reason: 'unschedulable', message: `${podName} cannot be scheduled: ${text}` } };
       }
@@ -114,8 +126,23 @@ export function evaluateRollout(snapshot: RolloutSnapshot, firstSeen: FirstSeen,
     } else {
       waitingFor.push(`${podName} to be scheduled`);
     }
+    const revision = pod.metadata?.labels?.['controller-revision-hash'];
+    const oldRevision = !!updateRevision && revision !== updateRevision;
+    if (oldRevision && observedSpec(statefulSet) && !isReady(pod)) {
+      // A pod of the old revision that is not Ready and keeps failing (crashing between back-offs, or waiting on a
+      // pull or config error) will never be rolled by an OrderedReady StatefulSet.
+      const failing = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((c) =>
+        (c.restartCount ?? 0) > 0 || containerProblem(podName, c, firstSeen, now, graceMs));
+      if (failing) {
+        const problem = containerProblem(podName, failing, firstSeen, now, graceMs)?.outcome?.message ??
+          `container ${failing.name} of ${podName} keeps failing (restarted ${failing.restartCount ?? 0} time(s)${failing.lastState?.terminated ? `, last exit code ${failing.lastState.terminated.exitCode}` : ''})`;
+        return { steps, waitingFor, stuck: { pod: podName, uid: pod.metadata?.uid, revision, updateRevision: updateRevision!, problem } };
+      }
+    }
     for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
       const problem = containerProblem(podName, status, firstSeen, now, graceMs);
+      // A failure of the revision being replaced is not the outcome of this rollout (stuck pods are handled above).
+      if (problem && oldRevision) continue;
       if (problem) return { steps, waitingFor, ...problem };
       if (status.state?.running) {
         steps.push({ key: `started:${pod.metadata?.uid ?? podName}:${status.name}`, phase: 'container-started', object: `Pod/${podName}`, message: `container ${status.name} started in ${podName}` });
@@ -131,7 +158,7 @@ export function evaluateRollout(snapshot: RolloutSnapshot, firstSeen: FirstSeen,
     }
   }
 
-  const observed = num(status.observedGeneration) >= num((statefulSet.metadata as { generation?: number }).generation);
+  const observed = observedSpec(statefulSet);
   if (readyCurrent >= desired && observed) {
     steps.push({ key: `answering:${updateRevision ?? ''}:${desired}`, phase: 'jenkins-answering', object: `StatefulSet/${instance}`, message: `Jenkins answers on /login in ${desired} controller(s) (readiness probe)` });
     return { steps, waitingFor, outcome: { status: 'ready', message: `${instance} is ready: ${readyCurrent}/${desired} controller(s) answering` } };

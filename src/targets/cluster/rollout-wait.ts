@@ -3,16 +3,16 @@
 import type { Bundle } from '../../render/bundle.js';
 import { controllerSelector, names, selectorString } from '../../instance/naming.js';
 import type { Outcome, WaitOptions } from '../../operations/target.js';
-import { homeClaimsOf, type ClusterContext } from './context.js';
+import { ownedClaims, type ClusterContext } from './context.js';
 import { evaluateRollout, type FirstSeen } from './readiness.js';
 
 async function rolloutSnapshot({ client, settings }: ClusterContext, bundle: Bundle) {
   const ns = bundle.namespace;
   const statefulSet = await client.read({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: names.statefulSet(bundle.instance), namespace: ns });
   const pods = await client.listPods(ns, selectorString(controllerSelector(bundle.instance)));
-  const claims = await client.listClaims(ns);
+  const claims = await ownedClaims({ client, settings }, bundle.instance, ns);
   return {
-    snapshot: { instance: bundle.instance, statefulSet, pods: pods.items, claims: homeClaimsOf(bundle.instance, claims.items), now: settings.now() },
+    snapshot: { instance: bundle.instance, namespace: ns, statefulSet, pods: pods.items, claims, now: settings.now() },
     resourceVersion: pods.metadata?.resourceVersion,
   };
 }
@@ -29,12 +29,40 @@ async function pause({ client, settings }: ClusterContext, bundle: Bundle, resou
   }
 }
 
+/**
+ * A pod failing on an old revision is deleted once, so the StatefulSet recreates it from the new one. That is safe: it
+ * is not Ready (it serves nobody) and its data lives on its claim, which stays. When the delete is refused, or the
+ * replacement fails on the old revision again, the user is told the exact way out.
+ */
+async function replaceStuckPod(
+  { client }: ClusterContext, bundle: Bundle, stuck: NonNullable<ReturnType<typeof evaluateRollout>['stuck']>, replaced: Set<string>, options: WaitOptions,
+): Promise<Outcome | undefined> {
+  const ns = bundle.namespace;
+  const wayOut = `\`kubectl -n ${ns} delete pod ${stuck.pod}\` (the StatefulSet recreates it from revision ${stuck.updateRevision}; its volume and data stay)`;
+  const why = `${stuck.pod} is stuck on the old revision ${stuck.revision ?? '?'} (${stuck.problem}); with podManagementPolicy OrderedReady the StatefulSet never replaces a pod that is not Ready, even after the spec was fixed (kubernetes#67250)`;
+  const key = stuck.uid ?? stuck.pod;
+  if (replaced.has(key)) return undefined; // deleted already: waiting for the controller to recreate it
+  if (replaced.size >= 3) {
+    return { status: 'failed', reason: 'other', message: `${why}; it was replaced ${replaced.size} times and still comes back on the old revision. The way out: ${wayOut}` };
+  }
+  try {
+    await client.delete({ apiVersion: 'v1', kind: 'Pod', name: stuck.pod, namespace: ns });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return { status: 'failed', reason: 'other', message: `${why}. Replacing it failed (${reason}). The way out: ${wayOut}` };
+  }
+  replaced.add(key);
+  options.onProgress?.({ phase: 'pod-replaced', object: `Pod/${stuck.pod}`, message: `${why}: deleted it so it is recreated from revision ${stuck.updateRevision} (not Ready, so nobody was using it; its volume and data stay)` });
+  return undefined;
+}
+
 export async function waitReady(ctx: ClusterContext, bundle: Bundle, options: WaitOptions = {}): Promise<Outcome> {
   const { client, settings } = ctx;
   const timeout = (options.timeoutSeconds ?? settings.defaultTimeoutSeconds) * 1000;
   const deadline = settings.now() + timeout;
   const firstSeen: FirstSeen = new Map();
   const shown = new Set<string>();
+  const replaced = new Set<string>();
   for (;;) {
     const { snapshot, resourceVersion } = await rolloutSnapshot(ctx, bundle);
     const verdict = evaluateRollout(snapshot, firstSeen, settings.graceMs);
@@ -43,6 +71,10 @@ export async function waitReady(ctx: ClusterContext, bundle: Bundle, options: Wa
         shown.add(key);
         options.onProgress?.(step);
       }
+    }
+    if (verdict.stuck) {
+      const failed = await replaceStuckPod(ctx, bundle, verdict.stuck, replaced, options);
+      if (failed) return failed;
     }
     if (verdict.outcome) {
       if (verdict.crashed && verdict.outcome.status === 'failed') {

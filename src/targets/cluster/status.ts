@@ -4,7 +4,7 @@ import type { Values } from '../../instance/index.js';
 import { ANNOTATION_CASC_REVISION, LABEL_AGENT_INSTANCE, controllerSelector, names, selectorString } from '../../instance/naming.js';
 import type { InstanceStatus } from '../../operations/target.js';
 import { cascLoaded } from './casc-wait.js';
-import { homeClaimsOf, type ClusterContext } from './context.js';
+import { ownedClaims, type ClusterContext } from './context.js';
 import { controllerPod, serviceUrls, volume } from './status-view.js';
 
 /** `values` are the instance's stored values (undefined when it was never deployed or they are gone). */
@@ -19,7 +19,7 @@ export async function instanceStatus(ctx: ClusterContext, instance: string, name
   base.replicas = { desired: spec.replicas ?? 0, ready: stsStatus.readyReplicas ?? 0 };
   const pods = await client.listPods(namespace, selectorString(controllerSelector(instance)));
   base.controllers = pods.items.map((p) => controllerPod(p, now)).sort((a, b) => a.name.localeCompare(b.name));
-  base.volumes = homeClaimsOf(instance, (await client.listClaims(namespace)).items).map(volume);
+  base.volumes = (await ownedClaims(ctx, instance, namespace)).map(volume);
   const service = await client.readService(namespace, names.httpService(instance));
   const needsNodes = service?.spec?.type === 'NodePort' || service?.spec?.type === 'LoadBalancer';
   const nodes = needsNodes ? (await client.listNodes()).items : [];

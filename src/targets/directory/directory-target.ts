@@ -190,7 +190,7 @@ export class DirectoryTarget implements Target {
     return { deleted, kept };
   }
 
-  async withLock<T>(instance: string, _namespace: string, holder: string, fn: () => Promise<T>): Promise<T> {
+  async withLock<T>(instance: string, _namespace: string, holder: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     mkdirSync(this.root, { recursive: true });
     const file = join(this.root, `${instance}.lock`);
     if (existsSync(file) && this.now() - statSync(file).mtimeMs > LOCK_STALE_MS) rmSync(file, { force: true });
@@ -202,7 +202,8 @@ export class DirectoryTarget implements Target {
       throw new BusyError(instance, held.holder ?? 'another operation', held.since);
     }
     try {
-      return await fn();
+      // A local file lock is never taken away while held: the signal never aborts.
+      return await fn(new AbortController().signal);
     } finally {
       rmSync(file, { force: true });
     }

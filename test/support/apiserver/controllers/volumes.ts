@@ -102,11 +102,11 @@ export function runVolumes(ctx: ControllerContext): void {
       continue;
     }
     if (!claim || claim.metadata.uid !== ref.uid) {
-      // The claim is gone: Released (Retain), or deleted (Delete; the provisioner removes the storage).
-      if (pv.spec.persistentVolumeReclaimPolicy === 'Delete') {
+      // The claim is gone: Released first (syncVolume marks it before reclaimVolume, so pv-protection lets go), then
+      // kept (Retain) or deleted (Delete; the provisioner removes the storage).
+      if (pv.status?.phase !== 'Released') setPhase(ctx, 'PersistentVolume', pv, { phase: 'Released' });
+      if (pv.spec.persistentVolumeReclaimPolicy === 'Delete' && !pv.metadata.deletionTimestamp) {
         attempt(() => ctx.registry.delete(info('PersistentVolume'), undefined, pv.metadata.name, {}));
-      } else if (pv.status?.phase !== 'Released') {
-        setPhase(ctx, 'PersistentVolume', pv, { phase: 'Released' });
       }
       continue;
     }
