@@ -42,7 +42,8 @@ export function alertConfigFromEnv(env: NodeJS.ProcessEnv = process.env, overrid
   const namespaces = overrides.namespaces?.length
     ? overrides.namespaces
     // Not POD_NAMESPACE: the bot runs in its own namespace, the Jenkins instances it watches live elsewhere.
-    : (env.ALERT_NAMESPACES ?? 'jenkins').split(',').map((n) => n.trim()).filter(Boolean);
+    // The managed namespaces (where the bot's RBAC reaches) unless told otherwise.
+    : (env.ALERT_NAMESPACES ?? env.CHATOPS_NAMESPACES ?? 'jenkins').split(',').map((n) => n.trim()).filter(Boolean);
   const minSeverity = (env.ALERT_MIN_SEVERITY ?? 'info').trim();
   if (!['info', 'warning', 'critical'].includes(minSeverity)) {
     throw new AlertConfigError(`ALERT_MIN_SEVERITY="${minSeverity}" is not a severity; use info, warning or critical`);
