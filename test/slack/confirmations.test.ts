@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import nock from 'nock';
 import type { Caller, Confirmation, Reply } from '../../src/commands/model.js';
 import { FakeRunner, startTestBot, waitFor, type TestBot } from './helpers/harness.js';
 import { CHANNEL_ID, REQUESTER, blockActionsBody, slashCommandBody } from './helpers/payloads.js';
-import { FakeSlack, blockTexts } from './helpers/slack-web-api.js';
+import { SlackApiServer, blockTexts } from './helpers/slack-api-server.js';
 
 const OTHER_USER = 'U0MALLORY';
 const TOKEN = 'c1.eyJjb21tYW5kIjoic2NhbGUgY2kgMyJ9.signature-for-tests';
@@ -32,20 +31,20 @@ function confirmingRunner(): FakeRunner {
   });
 }
 
-let slack: FakeSlack;
+let slack: SlackApiServer;
 let testBot: TestBot | undefined;
-beforeEach(() => {
-  slack = new FakeSlack();
+beforeEach(async () => {
+  slack = await SlackApiServer.start();
 });
 afterEach(async () => {
   await testBot?.stop();
   testBot = undefined;
-  nock.cleanAll();
+  await slack?.close();
 });
 
 async function askForConfirmation(runner: FakeRunner): Promise<{ ts: string; blocks: unknown[] }> {
-  testBot = await startTestBot(runner);
-  await testBot.post(slashCommandBody('scale ci 3'));
+  testBot = await startTestBot(runner, { SLACK_API_URL: slack.apiUrl });
+  await testBot.post(slashCommandBody('scale ci 3', { responseUrl: slack.commandResponseUrl }));
   await waitFor(() => slack.callsOf('chat.postMessage').length === 1, 'the confirmation');
   const posted = slack.callsOf('chat.postMessage')[0]!;
   return { ts: '1700000000.000001', blocks: posted.args.blocks as unknown[] };
@@ -64,7 +63,7 @@ describe('confirmation buttons', () => {
       ],
     });
 
-    const res = await testBot!.post(blockActionsBody({ user: REQUESTER, userName: 'alice', actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks }));
+    const res = await testBot!.post(blockActionsBody({ responseUrl: slack.actionResponseUrl, user: REQUESTER, userName: 'alice', actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks }));
     expect(res.status).toBe(200);
     await waitFor(() => slack.callsOf('chat.update').at(-1)?.args.text === 'ci now runs 3 controllers', 'the result');
 
@@ -84,21 +83,21 @@ describe('confirmation buttons', () => {
   it('refuses a click from a user the runner does not allow: nothing executed, buttons stay for the requester', async () => {
     const runner = confirmingRunner();
     const { ts, blocks } = await askForConfirmation(runner);
-    await testBot!.post(blockActionsBody({ user: OTHER_USER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks }));
+    await testBot!.post(blockActionsBody({ responseUrl: slack.actionResponseUrl, user: OTHER_USER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks }));
     await waitFor(() => slack.callsOf('chat.postEphemeral').length === 1, 'the refusal');
     expect(slack.callsOf('chat.postEphemeral')[0]!.args).toMatchObject({ channel: CHANNEL_ID, user: OTHER_USER, text: `Only <@${REQUESTER}> may confirm this` });
     expect(runner.calls.find((c) => c.kind === 'confirm')?.caller.userId).toBe(OTHER_USER);
     expect(slack.callsOf('chat.update')).toEqual([]);
 
     // The requester can still confirm afterwards.
-    await testBot!.post(blockActionsBody({ user: REQUESTER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks }));
+    await testBot!.post(blockActionsBody({ responseUrl: slack.actionResponseUrl, user: REQUESTER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks }));
     await waitFor(() => slack.callsOf('chat.update').at(-1)?.args.text === 'ci now runs 3 controllers', 'the result');
   });
 
   it('ignores a second click on the same confirmation', async () => {
     const runner = confirmingRunner();
     const { ts, blocks } = await askForConfirmation(runner);
-    const click = blockActionsBody({ user: REQUESTER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks });
+    const click = blockActionsBody({ responseUrl: slack.actionResponseUrl, user: REQUESTER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks });
     await testBot!.post(click);
     await waitFor(() => slack.callsOf('chat.update').at(-1)?.args.text === 'ci now runs 3 controllers', 'the result');
     const updatesAfterFirst = slack.callsOf('chat.update').length;
@@ -113,7 +112,7 @@ describe('confirmation buttons', () => {
   it('a cancel click goes to runner.cancel and removes the buttons', async () => {
     const runner = confirmingRunner();
     const { ts, blocks } = await askForConfirmation(runner);
-    await testBot!.post(blockActionsBody({ user: REQUESTER, actionId: 'jenkins_cancel', token: TOKEN, messageTs: ts, blocks }));
+    await testBot!.post(blockActionsBody({ responseUrl: slack.actionResponseUrl, user: REQUESTER, actionId: 'jenkins_cancel', token: TOKEN, messageTs: ts, blocks }));
     await waitFor(() => slack.callsOf('chat.update').length === 1, 'the cancellation');
     expect(slack.callsOf('chat.update')[0]!.args).toMatchObject({ ts, text: `Cancelled by ${REQUESTER}` });
     expect(blockTexts(slack.callsOf('chat.update')[0]!.args.blocks)).not.toContain('jenkins_confirm');
@@ -126,7 +125,7 @@ describe('confirmation buttons', () => {
       confirm: async (_t, _c, reply) => reply.result({ tone: 'success', title: 'Done (details sent to you)', ephemeral: true, blocks: [] }),
     });
     const { ts, blocks } = await askForConfirmation(runner);
-    await testBot!.post(blockActionsBody({ user: REQUESTER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks }));
+    await testBot!.post(blockActionsBody({ responseUrl: slack.actionResponseUrl, user: REQUESTER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks }));
     await waitFor(() => slack.callsOf('chat.update').length === 1, 'the buttons to go');
     const update = slack.callsOf('chat.update')[0]!;
     expect(blockTexts(update.args.blocks)).not.toContain('jenkins_confirm');
@@ -137,7 +136,7 @@ describe('confirmation buttons', () => {
   it('does not run a redelivered click twice', async () => {
     const runner = confirmingRunner();
     const { ts, blocks } = await askForConfirmation(runner);
-    const click = blockActionsBody({ user: REQUESTER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks });
+    const click = blockActionsBody({ responseUrl: slack.actionResponseUrl, user: REQUESTER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks });
     await testBot!.post(click, { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } });
     await waitFor(() => testBot!.logs().includes('ignored a redelivered button click'), 'the retry to be seen');
     expect(runner.calls.filter((c) => c.kind === 'confirm')).toEqual([]);

@@ -1,20 +1,22 @@
 // SIGTERM during a rolling update: the bot stops taking commands but lets a running one finish its message.
-import { afterEach, describe, expect, it } from '@jest/globals';
-import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeRunner, deferred, startTestBot, waitFor, type TestBot } from './helpers/harness.js';
 import { slashCommandBody } from './helpers/payloads.js';
-import { FakeSlack } from './helpers/slack-web-api.js';
+import { SlackApiServer } from './helpers/slack-api-server.js';
 
 let testBot: TestBot | undefined;
+let slack: SlackApiServer;
+beforeEach(async () => {
+  slack = await SlackApiServer.start();
+});
 afterEach(async () => {
   await testBot?.stop();
   testBot = undefined;
-  nock.cleanAll();
+  await slack.close();
 });
 
 describe('stopping the bot', () => {
   it('waits for a running command to post its result before stop() resolves', async () => {
-    const slack = new FakeSlack();
     const started = deferred();
     const release = deferred();
     const runner = new FakeRunner({
@@ -24,7 +26,7 @@ describe('stopping the bot', () => {
         await reply.result({ tone: 'success', title: 'Deployed ci', blocks: [] });
       },
     });
-    testBot = await startTestBot(runner);
+    testBot = await startTestBot(runner, { SLACK_API_URL: slack.apiUrl });
     await testBot.post(slashCommandBody('deploy ci'));
     await started.promise;
 
@@ -44,8 +46,7 @@ describe('stopping the bot', () => {
   });
 
   it('stops at once when nothing is running', async () => {
-    new FakeSlack();
-    testBot = await startTestBot(new FakeRunner({}));
+    testBot = await startTestBot(new FakeRunner({}), { SLACK_API_URL: slack.apiUrl });
     await testBot.stop();
     expect(testBot.logs()).not.toContain('waiting for running commands');
     testBot = undefined;

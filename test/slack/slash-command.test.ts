@@ -1,23 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import nock from 'nock';
 import type { Message } from '../../src/commands/model.js';
-import { FakeRunner, deferred, startTestBot, waitFor, type TestBot } from './helpers/harness.js';
-import { CHANNEL_ID, COMMAND_RESPONSE_URL, REQUESTER, slashCommandBody } from './helpers/payloads.js';
-import { FakeSlack, blockTexts } from './helpers/slack-web-api.js';
+import type { CommandRunner } from '../../src/commands/runner.js';
+import { FakeRunner, deferred, startTestBot as startBot, waitFor, type TestBot } from './helpers/harness.js';
+import { CHANNEL_ID, REQUESTER, slashCommandBody } from './helpers/payloads.js';
+import { SlackApiServer, blockTexts } from './helpers/slack-api-server.js';
 
 const step = (title: string): Message => ({ tone: 'info', title, blocks: [{ type: 'text', text: title }] });
 
-let slack: FakeSlack;
+let slack: SlackApiServer;
 let testBot: TestBot | undefined;
 
-beforeEach(() => {
-  slack = new FakeSlack();
+beforeEach(async () => {
+  slack = await SlackApiServer.start();
 });
 afterEach(async () => {
   await testBot?.stop();
   testBot = undefined;
-  nock.cleanAll();
+  await slack.close();
 });
+
+// The bot reaches the loopback Web API through SLACK_API_URL; response_urls in the payloads point there too.
+const startTestBot = (runner: CommandRunner, env: Record<string, string> = {}, updateIntervalMs?: number) =>
+  startBot(runner, { SLACK_API_URL: slack.apiUrl, ...env }, updateIntervalMs);
+const command = (text: string) => slashCommandBody(text, { responseUrl: slack.commandResponseUrl });
 
 describe('/jenkins over the HTTP receiver', () => {
   it('acknowledges before the runner does any work (proven by ordering)', async () => {
@@ -31,7 +36,7 @@ describe('/jenkins over the HTTP receiver', () => {
       },
     });
     testBot = await startTestBot(runner);
-    const res = await testBot.post(slashCommandBody('status'));
+    const res = await testBot.post(command('status'));
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
     ackSeenByClient.resolve();
@@ -56,7 +61,7 @@ describe('/jenkins over the HTTP receiver', () => {
       },
     });
     testBot = await startTestBot(runner);
-    await testBot.post(slashCommandBody('deploy ci replicas=1'));
+    await testBot.post(command('deploy ci replicas=1'));
     await waitFor(() => slack.channelWrites().length === 4, 'post + 3 updates');
 
     const writes = slack.channelWrites();
@@ -79,7 +84,7 @@ describe('/jenkins over the HTTP receiver', () => {
       },
     });
     testBot = await startTestBot(runner, {}, 50);
-    await testBot.post(slashCommandBody('deploy ci'));
+    await testBot.post(command('deploy ci'));
     await waitFor(() => slack.channelWrites().at(-1)?.args.text === 'done', 'the result');
     const writes = slack.channelWrites();
     expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
@@ -99,9 +104,9 @@ describe('/jenkins over the HTTP receiver', () => {
       },
     });
     testBot = await startTestBot(runner);
-    await testBot.post(slashCommandBody('depoly ci'));
+    await testBot.post(command('depoly ci'));
     await waitFor(() => slack.responses.length === 1, 'the ephemeral answer');
-    expect(slack.responses[0]!.url).toBe(COMMAND_RESPONSE_URL);
+    expect(slack.responses[0]!.url).toBe(slack.commandResponseUrl);
     expect(slack.responses[0]!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: 'Unknown command "depoly ci"' });
     // User text is mrkdwn-escaped: no @channel ping, no broken entities.
     const blocks = blockTexts(slack.responses[0]!.body.blocks);
@@ -112,15 +117,14 @@ describe('/jenkins over the HTTP receiver', () => {
   });
 
   it('falls back to chat.postEphemeral when the response_url cannot be used', async () => {
-    nock.cleanAll();
-    slack = new FakeSlack({ responseUrlStatus: 404 });
+    slack.responseUrlStatus = 404;
     const runner = new FakeRunner({
       handle: async (_text, _caller, reply) => {
         await reply.result({ tone: 'info', title: 'Help', ephemeral: true, blocks: [{ type: 'text', text: '/jenkins help' }] });
       },
     });
     testBot = await startTestBot(runner);
-    await testBot.post(slashCommandBody('help'));
+    await testBot.post(command('help'));
     await waitFor(() => slack.callsOf('chat.postEphemeral').length === 1, 'the ephemeral fallback');
     expect(slack.callsOf('chat.postEphemeral')[0]!.args).toMatchObject({ channel: CHANNEL_ID, user: REQUESTER, text: 'Help' });
   });
@@ -135,7 +139,7 @@ describe('/jenkins over the HTTP receiver', () => {
       },
     });
     testBot = await startTestBot(runner);
-    await testBot.post(slashCommandBody('scale ci 0'));
+    await testBot.post(command('scale ci 0'));
     await waitFor(() => slack.callsOf('chat.update').length === 2, 'the retried update');
     const updates = slack.callsOf('chat.update');
     expect(updates.map((u) => u.args.text)).toEqual(['Scaled ci to 0', 'Scaled ci to 0']);
@@ -149,7 +153,7 @@ describe('/jenkins over the HTTP receiver', () => {
       handle: async (_text, _caller, reply) => reply.result({ tone: 'success', title: 'Deleted ci', blocks: [] }),
     });
     testBot = await startTestBot(runner);
-    const body = slashCommandBody('delete ci');
+    const body = command('delete ci');
     expect((await testBot.post(body)).status).toBe(200);
     const retry = await testBot.post(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
     expect(retry.status).toBe(200);
@@ -168,7 +172,7 @@ describe('/jenkins over the HTTP receiver', () => {
       },
     });
     testBot = await startTestBot(runner);
-    await testBot.post(slashCommandBody('status'));
+    await testBot.post(command('status'));
     await waitFor(() => slack.responses.length === 1, 'the error answer');
     const answer = JSON.stringify(slack.responses[0]!.body);
     expect(answer).toContain('Something went wrong running /jenkins status');

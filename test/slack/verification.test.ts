@@ -1,23 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import nock from 'nock';
 import { FakeRunner, startTestBot, waitFor, type TestBot } from './helpers/harness.js';
 import { REQUESTER, blockActionsBody, slashCommandBody } from './helpers/payloads.js';
 import { nowSeconds, slackSignature } from './helpers/signing.js';
-import { FakeSlack } from './helpers/slack-web-api.js';
+import { SlackApiServer } from './helpers/slack-api-server.js';
 
-let slack: FakeSlack;
+let slack: SlackApiServer;
 let testBot: TestBot | undefined;
 let runner: FakeRunner;
 
 beforeEach(async () => {
-  slack = new FakeSlack();
+  slack = await SlackApiServer.start();
   runner = new FakeRunner({ handle: async (_t, _c, reply) => reply.result({ tone: 'success', title: 'ran', blocks: [] }) });
-  testBot = await startTestBot(runner);
+  testBot = await startTestBot(runner, { SLACK_API_URL: slack.apiUrl });
 });
 afterEach(async () => {
   await testBot?.stop();
   testBot = undefined;
-  nock.cleanAll();
+  await slack?.close();
 });
 
 describe('request verification (HTTP mode)', () => {

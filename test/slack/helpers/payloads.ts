@@ -10,7 +10,8 @@ export const ACTION_RESPONSE_URL = 'https://hooks.slack.com/actions/T0TEST001/22
 let triggerCounter = 0;
 
 /** application/x-www-form-urlencoded body of a slash command. */
-export function slashCommandBody(text: string, options: { user?: string; channel?: string; command?: string } = {}): string {
+/** `responseUrl`: where Slack would take answers for this command (tests put the loopback server's there). */
+export function slashCommandBody(text: string, options: { user?: string; channel?: string; command?: string; responseUrl?: string } = {}): string {
   triggerCounter += 1;
   return new URLSearchParams({
     token: 'deprecated-verification-token',
@@ -24,7 +25,7 @@ export function slashCommandBody(text: string, options: { user?: string; channel
     text,
     api_app_id: 'A0TEST001',
     is_enterprise_install: 'false',
-    response_url: COMMAND_RESPONSE_URL,
+    response_url: options.responseUrl ?? COMMAND_RESPONSE_URL,
     trigger_id: `${triggerCounter}.1234.abcdef`,
   }).toString();
 }
@@ -38,10 +39,16 @@ export interface ClickOptions {
   /** The blocks of the message that carried the buttons (Slack sends them back). */
   blocks?: unknown[];
   channel?: string;
+  responseUrl?: string;
 }
 
 /** application/x-www-form-urlencoded body `payload=<JSON>` of a block_actions click. */
 export function blockActionsBody(click: ClickOptions): string {
+  return new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(click)) }).toString();
+}
+
+/** The block_actions payload itself (Socket Mode delivers it as an `interactive` envelope's payload). */
+export function blockActionsPayload(click: ClickOptions): Record<string, unknown> {
   const channel = click.channel ?? CHANNEL_ID;
   const payload = {
     type: 'block_actions',
@@ -63,7 +70,7 @@ export function blockActionsBody(click: ClickOptions): string {
       blocks: click.blocks ?? [],
     },
     state: { values: {} },
-    response_url: ACTION_RESPONSE_URL,
+    response_url: click.responseUrl ?? ACTION_RESPONSE_URL,
     actions: [
       {
         action_id: click.actionId,
@@ -75,5 +82,5 @@ export function blockActionsBody(click: ClickOptions): string {
       },
     ],
   };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return payload;
 }
