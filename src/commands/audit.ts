@@ -22,12 +22,15 @@ export interface AuditEvent {
 
 export type AuditSink = (event: AuditEvent) => void | Promise<void>;
 
-/** Logs each event as one structured line at info level (warn for denials and failures). */
+/**
+ * Logs each event as one structured line at info level, whatever the result: an audit record is a record, not a
+ * warning about the bot (the person who ran the command already read why it failed). A console or CLI logging only
+ * warnings therefore prints no JSON line after a failed command; LOG_LEVEL=info shows the trail.
+ */
 export function pinoAuditSink(logger: Logger): AuditSink {
   const log = logger.child({ component: 'audit' });
   return (event) => {
-    const level = event.result === 'failed' || event.result === 'denied' || event.result === 'refused' ? 'warn' : 'info';
-    log[level]({ audit: event }, `${event.command} ${event.instance ?? ''} by ${event.user}: ${event.result}`.replace(/\s+/g, ' '));
+    log.info({ audit: event }, `${event.command} ${event.instance ?? ''} by ${event.user}: ${event.result}`.replace(/\s+/g, ' '));
   };
 }
 

@@ -23,8 +23,12 @@ export interface ConsoleOptions {
   caller?: Caller;
 }
 
-const PROMPT = 'jenkins> ';
+export const PROMPT = 'jenkins> ';
 const HISTORY_SIZE = 500;
+const EXIT_HINT = '(Ctrl-C clears the line; type exit or press Ctrl-D to leave)';
+
+/** What the next line request ended with: a line, the end of input, or Ctrl-C. */
+type Next = { kind: 'line'; text: string } | { kind: 'end' } | { kind: 'interrupt' };
 
 export async function runConsole(options: ConsoleOptions): Promise<number> {
   const interactive = options.interactive ?? Boolean(options.input.isTTY && options.output.isTTY);
@@ -34,32 +38,75 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     input: options.input,
     output: interactive ? options.output : undefined,
     terminal: interactive,
+    prompt: PROMPT,
     historySize: HISTORY_SIZE,
     history: interactive ? loadHistory(options.historyFile) : [],
   });
-  if (interactive && options.historyFile) {
-    const file = options.historyFile;
-    rl.on('history', (history: string[]) => saveHistory(file, history));
-  }
-  rl.on('SIGINT', () => rl.close());
-  const lines = rl[Symbol.asyncIterator]();
+  const history = (): string[] => (rl as unknown as { history: string[] }).history;
+  // Lines arrive as events; a request waits for the next one (or the end, or Ctrl-C). Nothing is lost between requests.
+  const queued: Next[] = [];
+  let waiting: ((next: Next) => void) | undefined;
+  let ended = false;
+  let answering = false;
+  const deliver = (next: Next): void => {
+    if (waiting) {
+      const resolve = waiting;
+      waiting = undefined;
+      resolve(next);
+    } else queued.push(next);
+  };
+  rl.on('line', (text: string) => deliver({ kind: 'line', text }));
+  rl.on('close', () => {
+    ended = true;
+    deliver({ kind: 'end' });
+  });
+  // Ctrl-C never kills the console: at the prompt it clears the line, at a y/N question it answers no.
+  rl.on('SIGINT', () => {
+    if (!waiting) return;
+    // Drop what was typed so far (end of line, then delete to its start).
+    rl.write(null, { ctrl: true, name: 'e' });
+    rl.write(null, { ctrl: true, name: 'u' });
+    options.output.write('^C\n');
+    deliver({ kind: 'interrupt' });
+  });
+  // y/N answers are not commands: keep them out of the history (in memory and in the file).
+  rl.on('history', () => {
+    if (answering) history().shift();
+    else if (options.historyFile && interactive) saveHistory(options.historyFile, history());
+  });
+  const next = (): Promise<Next> => {
+    const first = queued.shift();
+    if (first) return Promise.resolve(first);
+    if (ended) return Promise.resolve({ kind: 'end' });
+    return new Promise((resolve) => { waiting = resolve; });
+  };
+
   const write = (text: string) => options.output.write(text);
   if (options.banner) (options.errorOutput ?? options.output).write(`${options.banner}\n`);
 
   const ask = async (question: string): Promise<string | undefined> => {
     rl.setPrompt(question);
     rl.prompt();
-    const next = await lines.next();
-    rl.setPrompt(PROMPT);
-    return next.done ? undefined : String(next.value);
+    answering = true;
+    try {
+      const answer = await next();
+      return answer.kind === 'line' ? answer.text : undefined;
+    } finally {
+      answering = false;
+      rl.setPrompt(PROMPT);
+    }
   };
 
   let failed = 0;
   for (;;) {
     if (interactive) rl.prompt();
-    const next = await lines.next();
-    if (next.done) break;
-    const line = String(next.value).trim();
+    const got = await next();
+    if (got.kind === 'end') break;
+    if (got.kind === 'interrupt') {
+      write(`${EXIT_HINT}\n`);
+      continue;
+    }
+    const line = got.text.trim();
     if (line === '' || line.startsWith('#')) continue;
     if (line === 'exit' || line === 'quit') break;
     if (!interactive) write(`${PROMPT}${line}\n`);
