@@ -24,6 +24,11 @@ export interface FaultRule {
   reset?: boolean;
   /** Hold the request this long first (then answer normally unless status/reset is set). */
   delayMs?: number;
+  /**
+   * With a 429 (or 503): the Retry-After header and details.retryAfterSeconds, as the apiserver's max-in-flight and
+   * priority-and-fairness filters send them (k8s.io/apiserver/pkg/server/filters, tooManyRequests). Default 1 for 429.
+   */
+  retryAfterSeconds?: number;
 }
 
 // Reason for a status code (k8s.io/apimachinery/pkg/api/errors: NewTooManyRequests, NewInternalError, ...).
@@ -32,12 +37,19 @@ const REASONS: Record<number, string> = {
   422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
 };
 
-export function faultStatus(code: number, message?: string): Record<string, unknown> {
+export function faultStatus(code: number, message?: string, retryAfterSeconds?: number): Record<string, unknown> {
+  const retryAfter = retryAfterSeconds ?? (code === 429 ? 1 : undefined);
   return {
     kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
     message: message ?? (code === 429 ? 'Too many requests, please try again later.' : `injected fault: ${REASONS[code] ?? 'Unknown'}`),
-    reason: REASONS[code] ?? 'Unknown', ...(code === 429 ? { details: { retryAfterSeconds: 1 } } : {}), code,
+    reason: REASONS[code] ?? 'Unknown', ...(retryAfter !== undefined ? { details: { retryAfterSeconds: retryAfter } } : {}), code,
   };
+}
+
+/** The Retry-After header of a fault's answer, if any. */
+export function faultHeaders(rule: FaultRule): Record<string, string> {
+  const seconds = rule.retryAfterSeconds ?? (rule.status === 429 ? 1 : undefined);
+  return seconds === undefined ? {} : { 'retry-after': String(seconds) };
 }
 
 export class Faults {

@@ -13,7 +13,7 @@ import { byKind, type ResourceInfo } from './resources.js';
 import { schemaFor, type Schema } from './schema.js';
 import { matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { Store } from './store.js';
-import { admitCreate, allocateService, initialStatus, type AllocatorConfig } from './strategy.js';
+import { admitCreate, allocateService, convertStringData, initialStatus, type AllocatorConfig } from './strategy.js';
 import { clone, deepEqual, isObject, normaliseTimes, type Obj } from './util.js';
 import { validateCreate, validateUpdate } from './validation.js';
 
@@ -177,6 +177,7 @@ export class Registry {
     if (info.kind === 'StatefulSet') m.generation = 1;
     const status = initialStatus(info.kind, obj);
     if (status) obj.status = status;
+    convertStringData(info.kind, obj);
     admitCreate(info.kind, obj, this.store);
     applyDefaults(info.kind, obj);
     if (info.kind === 'Service') allocateService(info, obj, undefined, this.store, this.config);
@@ -215,6 +216,7 @@ export class Registry {
       else nm[f] = om[f];
     }
     nm.resourceVersion = om.resourceVersion;
+    convertStringData(info.kind, next);
     applyDefaults(info.kind, next);
     if (info.kind === 'Service') allocateService(info, next, old, this.store, this.config);
     const errs: FieldError[] = validateUpdate(info.kind, next, old, this.config.minor);

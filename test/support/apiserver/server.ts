@@ -13,7 +13,7 @@ import { runScheduler } from './controllers/scheduler.js';
 import { runStatefulSets } from './controllers/statefulset.js';
 import { runProtection, runVolumes } from './controllers/volumes.js';
 import { ApiError, badRequest, invalid, methodNotAllowed, notFound } from './errors.js';
-import { faultStatus, Faults, type FaultRule, type RequestRecord } from './faults.js';
+import { faultHeaders, faultStatus, Faults, type FaultRule, type RequestRecord } from './faults.js';
 import { parseJson, Registry, type DeleteOptions } from './registry.js';
 import { apiGroup, apiGroupList, byKind, byPath, coreVersions, resourceList, type ResourceInfo } from './resources.js';
 import { Store } from './store.js';
@@ -191,9 +191,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
     const record: RequestRecord = { method, verb, path, query: q, ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}), ...(body ? { body } : {}) };
     requests.push(record);
 
-    const send = (status: number, payload: unknown, contentType = 'application/json') => {
+    const send = (status: number, payload: unknown, contentType = 'application/json', headers: Record<string, string> = {}) => {
       record.status = status;
-      res.writeHead(status, { 'content-type': contentType });
+      res.writeHead(status, { 'content-type': contentType, ...headers });
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
 
@@ -206,7 +206,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
       return;
     }
     if (fault?.status) {
-      send(fault.status, faultStatus(fault.status, fault.message));
+      send(fault.status, faultStatus(fault.status, fault.message, fault.retryAfterSeconds), 'application/json', faultHeaders(fault));
       return;
     }
 

@@ -46,6 +46,18 @@ function qosClass(spec: Obj): string {
   return !any ? 'BestEffort' : guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+/**
+ * A Secret's write-only stringData is merged into data (base64) when the object is decoded, stringData winning, and
+ * never stored (k8s.io/kubernetes pkg/apis/core/v1/conversion.go, Convert_v1_Secret_To_core_Secret).
+ */
+export function convertStringData(kind: string, obj: Obj): void {
+  if (kind !== 'Secret' || !obj.stringData || typeof obj.stringData !== 'object') return;
+  const data: Record<string, string> = { ...(obj.data ?? {}) };
+  for (const [k, v] of Object.entries(obj.stringData as Record<string, string>)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  obj.data = data;
+  delete obj.stringData;
+}
+
 /** Admission on create: storage protection finalizers and the default StorageClass (plugin/pkg/admission/storage). */
 export function admitCreate(kind: string, obj: Obj, store: Store): void {
   const addFinalizer = (f: string) => {
