@@ -1,42 +1,39 @@
-// A deploy from chat while the Kubernetes API throttles, fails, conflicts and drops connections: it either ends
-// correctly, without duplicated work, or tells the user precisely what failed and leaves nothing half-locked.
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import nock from 'nock';
-import { FakeApi } from '../fixtures/kube/fake-api.js';
-import { paths } from '../fixtures/kube/bundles.js';
-import { apiStatus, chatRunner, clusterTarget, connectionReset, cutAfterCommit, restoreNock, runController, textOf } from './fault-helpers.js';
+// A deploy from chat while the Kubernetes API throttles, fails, conflicts and drops connections (the strict
+// in-process API server with its fault hooks): it either ends correctly, without duplicated work, or tells the user
+// precisely what failed and leaves nothing half-locked.
+import { describe, expect, it } from '@jest/globals';
+import { paths, strictServer, targetOn, writes } from '../targets/strict-cluster.js';
+import type { TestApiServer } from '../support/apiserver/index.js';
+import { chatRunner, textOf } from './fault-helpers.js';
 
-afterEach(() => { nock.cleanAll(); });
-afterAll(restoreNock);
-
-const LEASES = '/apis/coordination.k8s.io/v1/namespaces/jenkins/leases';
-const SECRETS = '/api/v1/namespaces/jenkins/secrets';
-
-const throttled = (retryAfter: string) => ({ status: 429, body: apiStatus(429, 'TooManyRequests', 'Too many requests, please try again later.'), headers: { 'retry-after': retryAfter } });
-const internalError = { status: 500, body: apiStatus(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out') };
-const unavailable = { status: 503, body: apiStatus(503, 'ServiceUnavailable', 'the server is currently unable to handle the request') };
-
-/** Writes (PATCH/POST/PUT/DELETE, dry runs excluded) as `VERB path`. */
-/** Each write as `METHOD path`; a create names the object it creates (`POST …/secrets/ci-admin`). */
-function writes(api: FakeApi): string[] {
-  const created = (r: { body?: unknown }) => (r.body as { metadata?: { name?: string } } | undefined)?.metadata?.name;
-  return api.changing().map((r) => (r.method === 'POST' ? `POST ${r.path}/${created(r)}` : `${r.method} ${r.path}`));
+const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jenkins' } };
+/** Leases as the API's MicroTime (RFC 3339 with microseconds) at the cluster's clock plus `offsetMs`. */
+function lease(server: TestApiServer, holder: string, offsetMs = 0, durationSeconds = 60) {
+  const at = new Date(server.now().getTime() + offsetMs).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'ci-lock', namespace: 'jenkins' }, spec: { holderIdentity: holder, leaseDurationSeconds: durationSeconds, acquireTime: at, renewTime: at } };
+}
+/** Each non-dry-run write as `METHOD path` with a create's object name (`POST …/secrets/ci-admin`), successful ones only. */
+function stored(server: TestApiServer): string[] {
+  return server.requests
+    .filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb) && r.query.dryRun === undefined && r.status !== undefined && r.status > 0 && r.status < 300)
+    .map((r) => (r.method === 'POST' ? `POST ${r.path}/${(JSON.parse(r.body ?? '{}') as { metadata?: { name?: string } }).metadata?.name}` : `${r.method} ${r.path}`));
 }
 
 describe('deploy of a new instance through API faults', () => {
   it('retries the first apply through 429 (Retry-After), 500 and a reset connection, then ends ready without creating anything twice', async () => {
-    const api = new FakeApi();
-    runController(api);
-    api.fail('PATCH', paths.ns, throttled('1'), internalError, { error: connectionReset() });
+    const server = await strictServer();
+    server.fault({ verb: 'PATCH', path: paths.ns, status: 429, retryAfterSeconds: 1 });
+    server.fault({ verb: 'PATCH', path: paths.ns, status: 500, message: 'Internal error occurred: etcdserver: request timed out' });
+    server.fault({ verb: 'PATCH', path: paths.ns, reset: true });
     const sleeps: number[] = [];
 
-    const reply = await chatRunner(clusterTarget(sleeps)).run('deploy ci');
+    const reply = await chatRunner(targetOn(server, sleeps)).run('deploy ci');
 
     expect(reply.last).toMatchObject({ tone: 'success', title: 'ci created and ready' });
     expect(textOf(reply.last)).toContain('ci is ready: 1/1 controller(s) answering');
     // Retry-After: 1 is honoured as asked; then exponential backoff (250 ms × 2^attempt × jitter 0.5).
     expect(sleeps).toEqual([1000, 250, 500]);
-    const nsPatches = api.requests.filter((r) => r.method === 'PATCH' && r.path === paths.ns);
+    const nsPatches = server.requests.filter((r) => r.method === 'PATCH' && r.path === paths.ns);
     expect(nsPatches).toHaveLength(4);
     // The retried request is the same server-side apply each time: idempotent, never forced.
     for (const p of nsPatches) {
@@ -44,101 +41,92 @@ describe('deploy of a new instance through API faults', () => {
       expect(p.query.force).toBeUndefined();
       expect(p.body).toEqual(nsPatches[0]!.body);
     }
-    // Every other object is written exactly once; only the lease and the instance's two Secrets are created with POST.
-    const w = writes(api);
-    const others = w.filter((x) => x !== `PATCH ${paths.ns}`);
-    expect(new Set(others).size).toBe(others.length);
-    expect(w.filter((x) => x.startsWith('POST'))).toEqual([`POST ${LEASES}/ci-lock`, `POST ${SECRETS}/ci-admin`, `POST ${SECRETS}/ci-casc-reload-token`]);
+    // Every object is stored once; only the lease and the instance's two Secrets are created with POST.
+    const w = stored(server);
+    expect(new Set(w).size).toBe(w.length);
+    expect(w.filter((x) => x.startsWith('POST'))).toEqual([`POST ${paths.leases}/ci-lock`, `POST ${paths.secrets}/ci-admin`, `POST ${paths.secrets}/ci-casc-reload-token`]);
     expect(w.at(-1)).toBe(`DELETE ${paths.lease}`);
-    expect(api.objects.get(paths.ns)).toBeDefined();
   });
 
   it('a create whose answer is lost after the API stored it is not repeated: one admin Secret, one password', async () => {
-    const api = new FakeApi();
-    runController(api);
-    cutAfterCommit(api, 'POST', SECRETS);
+    const server = await strictServer();
+    server.fault({ verb: 'POST', path: paths.secrets, loseAnswer: true });
 
-    const reply = await chatRunner(clusterTarget()).run('deploy ci');
+    const reply = await chatRunner(targetOn(server)).run('deploy ci');
 
     expect(reply.last).toMatchObject({ tone: 'success', title: 'ci created and ready' });
     // The retry met AlreadyExists (409) and took the stored Secret as it is: the password was not regenerated.
-    const adminCreates = api.requests.filter((r) => r.method === 'POST' && r.path === SECRETS && (r.body as { metadata: { name: string } }).metadata.name === 'ci-admin');
+    const adminCreates = server.requests.filter((r) => r.method === 'POST' && r.path === paths.secrets && r.body?.includes('"ci-admin"'));
     expect(adminCreates).toHaveLength(2);
-    const stored = api.objects.get(`${SECRETS}/ci-admin`)!;
-    const firstPassword = (api.requests.find((r) => r.path === SECRETS)!.body as { stringData: Record<string, string> }).stringData['jenkins-admin-password'];
-    expect(stored.stringData['jenkins-admin-password']).toBe(firstPassword);
-    expect([...api.objects.keys()].filter((k) => k.startsWith(`${SECRETS}/`)).sort()).toEqual([`${SECRETS}/ci-admin`, `${SECRETS}/ci-casc-reload-token`]);
+    const firstPassword = (JSON.parse(adminCreates[0]!.body!) as { stringData: Record<string, string> }).stringData['jenkins-admin-password']!;
+    expect(Buffer.from(server.get('Secret', 'jenkins', 'ci-admin')!.data['jenkins-admin-password'], 'base64').toString()).toBe(firstPassword);
+    expect(server.list('Secret', 'jenkins').map((s) => s.metadata.name).sort()).toEqual(['ci-admin', 'ci-casc-reload-token']);
   });
 
   it('a lost answer to the apply of the StatefulSet is retried once; the controller starts once', async () => {
-    const api = new FakeApi();
-    runController(api);
-    cutAfterCommit(api, 'PATCH', paths.sts);
+    const server = await strictServer();
+    server.fault({ verb: 'PATCH', path: paths.sts, loseAnswer: true });
 
-    const reply = await chatRunner(clusterTarget()).run('deploy ci');
+    const reply = await chatRunner(targetOn(server)).run('deploy ci');
 
     expect(reply.last).toMatchObject({ tone: 'success', title: 'ci created and ready' });
-    expect(api.changing().filter((r) => r.path === paths.sts)).toHaveLength(2);
-    expect(api.objects.get(paths.sts)!.spec.replicas).toBe(1);
-    expect([...api.objects.keys()].filter((k) => k.includes('/pods/'))).toEqual([paths.pod(0)]);
+    expect(server.requests.filter((r) => r.method === 'PATCH' && r.path === paths.sts && r.query.dryRun === undefined)).toHaveLength(2);
+    expect(server.get('StatefulSet', 'jenkins', 'ci')!.spec.replicas).toBe(1);
+    expect(server.list('Pod', 'jenkins').map((p) => p.metadata.name)).toEqual(['ci-0']);
   });
 });
 
 describe('the instance lock through lost answers', () => {
   it('a lock whose create answer was lost is recognised as our own, not reported as "busy" by ourselves', async () => {
-    const api = new FakeApi();
-    runController(api);
-    cutAfterCommit(api, 'POST', LEASES);
+    const server = await strictServer();
+    server.put(NAMESPACE);
+    server.fault({ verb: 'POST', path: paths.leases, loseAnswer: true });
 
-    const reply = await chatRunner(clusterTarget()).run('deploy ci');
+    const reply = await chatRunner(targetOn(server)).run('deploy ci');
 
     expect(reply.last).toMatchObject({ tone: 'success', title: 'ci created and ready' });
-    expect(api.requests.filter((r) => r.method === 'POST' && r.path === LEASES)).toHaveLength(2);
-    expect(api.objects.has(paths.lease)).toBe(false); // released at the end, not left to block the next command
+    expect(server.requests.filter((r) => r.method === 'POST' && r.path === paths.leases)).toHaveLength(2);
+    expect(server.get('Lease', 'jenkins', 'ci-lock')).toBeUndefined(); // released at the end, not left to block the next command
   });
 
-  it('taking over an expired lock whose answer was lost also goes on', async () => {
-    const api = new FakeApi();
-    runController(api);
-    const old = new Date(Date.now() - 10 * 60_000).toISOString();
-    api.put(paths.lease, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'ci-lock', namespace: 'jenkins' }, spec: { holderIdentity: 'U9@crashed-bot', leaseDurationSeconds: 60, acquireTime: old, renewTime: old } });
-    cutAfterCommit(api, 'PUT', paths.lease);
+  it('taking over an abandoned lock whose answer was lost also goes on', async () => {
+    const server = await strictServer();
+    server.put(NAMESPACE);
+    server.put(lease(server, 'U9@crashed-bot', -10 * 60_000, 20));
+    server.fault({ verb: 'PUT', path: paths.lease, loseAnswer: true });
 
-    const reply = await chatRunner(clusterTarget()).run('deploy ci');
+    // The lease is watched for one duration (20 s on the cluster's clock) before it is taken over.
+    const reply = await chatRunner(targetOn(server, [], { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms / 50)) })).run('deploy ci');
 
     expect(reply.last).toMatchObject({ tone: 'success', title: 'ci created and ready' });
-    expect(api.requests.filter((r) => r.method === 'PUT' && r.path === paths.lease)).toHaveLength(2);
-    expect(api.objects.has(paths.lease)).toBe(false);
+    expect(server.requests.filter((r) => r.method === 'PUT' && r.path === paths.lease).length).toBeGreaterThanOrEqual(2);
+    expect(server.get('Lease', 'jenkins', 'ci-lock')).toBeUndefined();
   });
 
   it('a lock really held by another operation is still reported as busy, with who holds it', async () => {
-    const api = new FakeApi();
-    const now = new Date().toISOString();
-    api.put(paths.lease, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'ci-lock', namespace: 'jenkins' }, spec: { holderIdentity: 'UBOB@bot-2', leaseDurationSeconds: 60, acquireTime: now, renewTime: now } });
+    const server = await strictServer();
+    server.put(NAMESPACE);
+    server.put(lease(server, 'UBOB@bot-2'));
+    server.clearRequests();
 
-    const reply = await chatRunner(clusterTarget()).run('deploy ci');
+    const reply = await chatRunner(targetOn(server)).run('deploy ci');
 
     expect(reply.last).toMatchObject({ tone: 'warning', title: 'ci is busy' });
     expect(textOf(reply.last)).toContain('UBOB@bot-2 is running an operation on it');
-    expect(writes(api)).toEqual([]);
+    expect(writes(server)).toEqual([]);
   });
 });
 
 describe('deploy that cannot finish', () => {
-  it('a 409 field conflict names the field, the other manager and the API message, and changes nothing', async () => {
-    const api = new FakeApi();
-    runController(api);
-    const chat = chatRunner(clusterTarget());
+  it('a 409 field conflict (kubectl set image owns the image) names the field, the other manager and the API message, and changes nothing', async () => {
+    const server = await strictServer();
+    const chat = chatRunner(targetOn(server));
     await chat.run('deploy ci');
-    api.requests.length = 0;
     // Someone ran `kubectl set image` on the StatefulSet: that field manager now owns the image.
-    const conflict = 'Apply failed with 1 conflict: conflict with "kubectl-set" using apps/v1: .spec.template.spec.containers[name="jenkins"].image';
-    api.fail('PATCH', paths.sts, {
-      status: 409,
-      body: apiStatus(409, 'Conflict', conflict, {
-        details: { name: 'ci', group: 'apps', kind: 'statefulsets', causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-set" using apps/v1', field: '.spec.template.spec.containers[name="jenkins"].image' }] },
-      }),
-    });
+    const sts = server.get('StatefulSet', 'jenkins', 'ci')!;
+    sts.spec.template.spec.containers.find((c: { name: string }) => c.name === 'jenkins').image = 'jenkins/jenkins:hotfix';
+    server.put(sts, 'kubectl-set');
+    server.clearRequests();
 
     const reply = await chat.run('deploy ci image=jenkins/jenkins:2.479.3-lts-jdk21');
 
@@ -148,56 +136,48 @@ describe('deploy that cannot finish', () => {
     expect(text).toContain('StatefulSet/ci in namespace jenkins');
     expect(text).toContain('.spec.template.spec.containers[name="jenkins"].image');
     expect(text).toContain('owned by another field manager ("kubectl-set"), so they were not changed');
-    expect(text).toContain(conflict);
+    expect(text).toContain('Apply failed with 1 conflict: conflict with "kubectl-set"');
     // Nothing was written and nothing was forced: the other tool's value stays, the stored values are the old ones.
-    expect(writes(api)).toEqual([]);
-    expect(api.requests.some((r) => r.query.force === 'true')).toBe(false);
-    expect(api.objects.get(paths.spec)!.data['values.yaml']).not.toContain('2.479.3');
+    expect(writes(server)).toEqual([]);
+    expect(server.requests.some((r) => r.query.force === 'true')).toBe(false);
+    expect(server.get('ConfigMap', 'jenkins', 'ci-spec')!.data['values.yaml']).not.toContain('2.479.3');
   });
 
   it('the conflict advice given in chat works in chat: --force asks, then takes the field over', async () => {
-    const api = new FakeApi();
-    runController(api);
-    const chat = chatRunner(clusterTarget());
+    const server = await strictServer();
+    const chat = chatRunner(targetOn(server));
     await chat.run('deploy ci');
-    const conflict = {
-      status: 409,
-      body: apiStatus(409, 'Conflict', 'Apply failed with 1 conflict: conflict with "kubectl-set" using apps/v1: .spec.template.spec.containers[name="jenkins"].image', {
-        details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-set" using apps/v1', field: '.spec.template.spec.containers[name="jenkins"].image' }] },
-      }),
-    };
-    // Only unforced applies of the StatefulSet conflict; a forced one takes the field.
-    api.fail('PATCH', paths.sts, conflict, conflict);
+    const sts = server.get('StatefulSet', 'jenkins', 'ci')!;
+    sts.spec.template.spec.containers.find((c: { name: string }) => c.name === 'jenkins').image = 'jenkins/jenkins:hotfix';
+    server.put(sts, 'kubectl-set');
     const advice = textOf((await chat.run('deploy ci image=jenkins/jenkins:2.479.3-lts-jdk21')).last);
     expect(advice).toContain('--force');
 
-    api.faults.clear();
     const forced = await chat.run('deploy ci image=jenkins/jenkins:2.479.3-lts-jdk21 --force');
-    const confirmation = forced.confirmation;
-    expect(confirmation).toBeDefined();
-    const done = await chat.confirm(confirmation!.token);
+    expect(forced.confirmation).toBeDefined();
+    const done = await chat.confirm(forced.confirmation!.token);
     expect(done.last.tone).toBe('success');
-    const stsPatches = api.requests.filter((r) => r.method === 'PATCH' && r.path === paths.sts && r.query.dryRun === undefined);
+    const stsPatches = server.requests.filter((r) => r.method === 'PATCH' && r.path === paths.sts && r.query.dryRun === undefined);
     expect(stsPatches.at(-1)!.query.force).toBe('true');
+    expect(server.get('StatefulSet', 'jenkins', 'ci')!.spec.template.spec.containers.find((c: { name: string }) => c.name === 'jenkins').image).toBe('jenkins/jenkins:2.479.3-lts-jdk21');
   });
 
   // A Retry-After longer than the policy's limit (60 s) is reported at once instead of keeping the user waiting.
   it('a Retry-After longer than the bot will wait is reported at once, not slept through', async () => {
-    const api = new FakeApi();
-    api.fail('PATCH', paths.ns, ...Array.from({ length: 5 }, () => throttled('3600')));
+    const server = await strictServer();
+    server.fault({ verb: 'PATCH', path: paths.ns, status: 429, retryAfterSeconds: 3600, times: 5 });
     const sleeps: number[] = [];
-    const reply = await chatRunner(clusterTarget(sleeps)).run('deploy ci');
+    const reply = await chatRunner(targetOn(server, sleeps)).run('deploy ci');
     expect(reply.last.tone).toBe('danger');
     expect(textOf(reply.last)).toContain('429');
     expect(sleeps.filter((ms) => ms >= 60_000)).toEqual([]);
   });
 
   it('a 5xx that never recovers ends after bounded retries with a precise message; the next deploy completes the rest', async () => {
-    const api = new FakeApi();
-    runController(api);
-    api.fail('PATCH', paths.sts, ...Array.from({ length: 20 }, () => unavailable));
+    const server = await strictServer();
+    server.fault({ verb: 'PATCH', path: paths.sts, status: 503, message: 'the server is currently unable to handle the request', times: 20 });
     const sleeps: number[] = [];
-    const chat = chatRunner(clusterTarget(sleeps));
+    const chat = chatRunner(targetOn(server, sleeps));
 
     const reply = await chat.run('deploy ci');
 
@@ -208,18 +188,18 @@ describe('deploy that cannot finish', () => {
     expect(text).toContain('created ConfigMap/ci-casc');
     expect(text).not.toContain('created StatefulSet/ci');
     // Five attempts (the bounded default), four backoffs, then the lock is released.
-    expect(api.requests.filter((r) => r.method === 'PATCH' && r.path === paths.sts)).toHaveLength(5);
+    expect(server.requests.filter((r) => r.method === 'PATCH' && r.path === paths.sts)).toHaveLength(5);
     expect(sleeps).toEqual([125, 250, 500, 1000]);
-    expect(writes(api).at(-1)).toBe(`DELETE ${paths.lease}`);
-    expect(api.objects.has(paths.lease)).toBe(false);
+    expect(writes(server).at(-1)).toBe(`DELETE ${paths.lease}`);
+    expect(server.get('Lease', 'jenkins', 'ci-lock')).toBeUndefined();
     // The values are stored only after everything applied: the instance is not recorded as deployed.
-    expect(api.objects.has(paths.spec)).toBe(false);
+    expect(server.get('ConfigMap', 'jenkins', 'ci-spec')).toBeUndefined();
 
     // The API server is back: the same command applies what is missing and nothing else.
-    api.faults.clear();
-    api.requests.length = 0;
+    server.clearFaults();
+    server.clearRequests();
     const again = await chat.run('deploy ci');
     expect(again.last).toMatchObject({ tone: 'success', title: 'ci created and ready' });
-    expect(writes(api).filter((x) => !x.includes('/leases'))).toEqual([`PATCH ${paths.sts}`, `PATCH ${paths.spec}`]);
+    expect(writes(server).filter((x) => !x.includes('/leases'))).toEqual([`PATCH ${paths.sts}`, `PATCH ${paths.spec}`]);
   });
 });

@@ -1,5 +1,7 @@
-// Shared pieces of the fault suite. They compose the existing fakes (the in-memory Kubernetes API of
-// test/fixtures/kube, the alert fixtures) with fault schedules; they add no new model of either API.
+// Shared pieces of the fault suite. Deploy faults run on the strict API server (test/support/apiserver, with its
+// fault hooks); the alert faults still compose the old in-memory fake (test/fixtures/kube) with nock-served watch
+// streams, because they script the exact watch stream (which event, which 410, when a stream is cut) of recorded
+// fixtures, which a server with real controllers cannot replay event by event.
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
 import { pino } from 'pino';

@@ -66,6 +66,13 @@ export async function deleteInstance(ctx: ClusterContext, bundle: Bundle, option
     if (object.kind === 'Namespace') kept.push(`Namespace/${ref.name}`);
     else if (object.kind !== 'PersistentVolume') await remove(ref);
   }
+  // Objects of the instance the current bundle no longer names (e.g. a Service of an ordinal scaled away): by labels.
+  const services = await client.listAll({ verb: 'list', resource: 'services', namespace: ns }, (chunk) =>
+    client.core.listNamespacedService({ namespace: ns, labelSelector: selectorString(ownedSelector(bundle.instance)), ...chunk }));
+  for (const svc of services.items) {
+    const name = svc.metadata?.name ?? '';
+    if (!deleted.includes(`Service/${name}`)) await remove({ apiVersion: 'v1', kind: 'Service', name, namespace: ns });
+  }
   // The reload token only pairs a controller with its sidecar: the next deploy makes a new one.
   await remove({ apiVersion: 'v1', kind: 'Secret', name: names.reloadTokenSecret(bundle.instance), namespace: ns });
 

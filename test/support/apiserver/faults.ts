@@ -22,6 +22,8 @@ export interface FaultRule {
   message?: string;
   /** Reset the connection instead of answering. */
   reset?: boolean;
+  /** Do the work (the write is stored), then reset the connection instead of answering: the answer is lost. Dry runs pass. */
+  loseAnswer?: boolean;
   /** Hold the request this long first (then answer normally unless status/reset is set). */
   delayMs?: number;
   /**
@@ -64,8 +66,8 @@ export class Faults {
   }
 
   /** The first rule matching this request, used up by one. */
-  take(method: string, verb: string, path: string): FaultRule | undefined {
-    const rule = this.rules.find((r) => r.left > 0 &&
+  take(method: string, verb: string, path: string, dryRun = false): FaultRule | undefined {
+    const rule = this.rules.find((r) => r.left > 0 && !(r.loseAnswer && dryRun) &&
       (!r.verb || r.verb.toUpperCase() === method || r.verb.toLowerCase() === verb) &&
       (r.path === undefined || (r.path instanceof RegExp ? r.path.test(path) : r.path === path || (r.path.endsWith('/') && path.startsWith(r.path)))));
     if (rule) rule.left -= 1;

@@ -190,14 +190,19 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
     const verb = r ? verbOf(method, !!r.name, watch) : path === '/version' ? 'version' : 'discovery';
     const record: RequestRecord = { method, verb, path, query: q, ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}), ...(body ? { body } : {}) };
     requests.push(record);
+    const fault = faults.take(method, verb, path, q.dryRun !== undefined);
 
     const send = (status: number, payload: unknown, contentType = 'application/json', headers: Record<string, string> = {}) => {
+      if (fault?.loseAnswer) {
+        record.status = 0;
+        req.socket.destroy();
+        return;
+      }
       record.status = status;
       res.writeHead(status, { 'content-type': contentType, ...headers });
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
 
-    const fault = faults.take(method, verb, path);
     const delay = latency + (fault?.delayMs ?? 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (fault?.reset) {
