@@ -85,9 +85,10 @@ describe('Lease leader election', () => {
     // bot-a dies without releasing: it stops renewing.
     const diedAt = clock.now();
     // Simulate a crash: no more rounds, no release (reaching into the elector is the only way to "kill" it here).
-    const dying = a as unknown as { stopped: boolean; timer?: { id: number } };
+    const dying = a as unknown as { stopped: boolean; timer?: { id: number }; deadline?: { id: number } };
     dying.stopped = true;
     if (dying.timer) clock.clearTimeout(dying.timer);
+    if (dying.deadline) clock.clearTimeout(dying.deadline);
     // Logical time on the manual clock: nobody takes a lease that may still be held…
     await stepUntil(clock, [b], () => clock.now() - diedAt >= 13_000);
     expect(b.isLeader).toBe(false);
@@ -117,5 +118,54 @@ describe('Lease leader election', () => {
     expect(clock.now() - releasedAt).toBeLessThanOrEqual(2_000); // b's next retry period, not a lease duration
     await b.stop();
     expect(log).toEqual(['bot-a leads', 'bot-a stops', 'bot-b leads', 'bot-b stops']);
+  });
+
+  it('a leader whose renewals hang steps down within the renew deadline, before a follower may take the lease over', async () => {
+    // The Lease API in memory, where the test decides when a renewal hangs (a request that never answers).
+    let stored: { metadata: Record<string, unknown>; spec: Record<string, unknown> } | undefined;
+    let rv = 0;
+    let hang = false;
+    const pending: Array<() => void> = [];
+    const api = {
+      readNamespacedLease: async () => {
+        if (!stored) throw Object.assign(new Error('not found'), { code: 404 });
+        return structuredClone(stored);
+      },
+      createNamespacedLease: async ({ body }: { body: typeof stored }) => {
+        stored = { ...body!, metadata: { ...body!.metadata, resourceVersion: String(++rv) } };
+        return structuredClone(stored);
+      },
+      replaceNamespacedLease: async ({ body }: { body: typeof stored }) => {
+        if (hang) await new Promise<void>((resolve) => pending.push(resolve));
+        stored = { ...body!, metadata: { ...body!.metadata, resourceVersion: String(++rv) } };
+        return structuredClone(stored);
+      },
+    };
+    const clock = new ManualClock();
+    const log: string[] = [];
+    const leader = new LeaderElector({
+      api: api as unknown as CoordinationV1Api, namespace: 'jenkins', name: 'jenkins-chatops-alerter', identity: 'bot-a', clock,
+      leaseDurationMs: 15_000, retryPeriodMs: 2_000,
+      onStartedLeading: () => log.push(`leads at ${clock.now() - Date.UTC(2026, 0, 1)}`),
+      onStoppedLeading: () => log.push(`stops at ${clock.now() - Date.UTC(2026, 0, 1)}`),
+    });
+    leader.start();
+    await stepUntil(clock, [], () => leader.isLeader);
+    await clock.advance(4_000); // two renewals
+    const lastRenewal = Date.parse(String(stored!.spec.renewTime));
+    hang = true;
+    // The lease a follower sees stays unchanged from `lastRenewal`: it may take it over 15 s later. The leader must be
+    // gone before that, whatever its hung request does.
+    await stepUntil(clock, [], () => !leader.isLeader, 250, 200);
+    const steppedDownAt = clock.now();
+    expect(steppedDownAt - lastRenewal).toBeLessThanOrEqual(10_000 + 250);
+    expect(steppedDownAt - lastRenewal).toBeLessThan(15_000);
+    // A late answer to the hung renewal does not make it leader again; the next rounds campaign normally.
+    hang = false;
+    for (const resolve of pending.splice(0)) resolve();
+    await clock.advance(500);
+    expect(log[0]).toBe('leads at 0');
+    expect(log[1]).toMatch(/^stops at \d+$/);
+    await leader.stop();
   });
 });

@@ -1,6 +1,11 @@
 // Leader election over a coordination.k8s.io Lease, like client-go's leaderelection: the holder renews every
 // retry period; the others watch the lease and take it over once it has not changed for a lease duration (judged by
 // our own clock from when we last saw it change, so clock skew between replicas does not matter).
+//
+// Renew deadline (client-go's RenewDeadline, default two thirds of the lease duration, 10 s of 15 s): a leader that
+// has not renewed successfully for that long steps down, before any follower can consider the lease expired. A
+// timer checks it, so a renew request that hangs cannot keep a leader leading (and posting) while a follower takes
+// over; every attempt is also given up after the deadline, and a late answer to a given-up attempt is ignored.
 import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
 import type { Clock, TimerHandle } from '../clock.js';
 import { statusCode } from '../errors.js';
@@ -13,6 +18,8 @@ export interface LeaderOptions {
   identity: string;
   clock: Clock;
   leaseDurationMs?: number;
+  /** How long a leader may go without a successful renewal before it steps down (default 2/3 of the lease duration). */
+  renewDeadlineMs?: number;
   retryPeriodMs?: number;
   onStartedLeading: () => void;
   onStoppedLeading: () => void;
@@ -27,6 +34,8 @@ export class LeaderElector {
   private lastRenew = 0;
   private lease: V1Lease | undefined;
   private round: Promise<void> = Promise.resolve();
+  private attempt = 0;
+  private deadline: TimerHandle | undefined;
 
   constructor(private readonly options: LeaderOptions) {}
 
@@ -36,6 +45,10 @@ export class LeaderElector {
 
   private get durationMs(): number {
     return this.options.leaseDurationMs ?? 15_000;
+  }
+
+  private get renewDeadlineMs(): number {
+    return Math.min(this.options.renewDeadlineMs ?? Math.floor((this.durationMs * 2) / 3), this.durationMs);
   }
 
   start(): void {
@@ -54,6 +67,7 @@ export class LeaderElector {
     this.stopped = true;
     if (this.timer) this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
+    this.clearDeadline();
     if (!this.leading) return;
     this.setLeading(false);
     const lease = this.lease;
@@ -71,13 +85,23 @@ export class LeaderElector {
 
   /** One round: acquire or renew. Exposed for tests; normally driven by the timer. */
   async tick(): Promise<void> {
+    const attempt = ++this.attempt;
+    const { clock } = this.options;
+    let giveUp: TimerHandle | undefined;
     try {
-      await this.tryAcquireOrRenew();
+      // An attempt that hangs is given up after the renew deadline: the next round starts, and its late answer is ignored.
+      await Promise.race([
+        this.tryAcquireOrRenew(attempt),
+        new Promise<void>((_, reject) => {
+          giveUp = clock.setTimeout(() => reject(new Error(`lease ${this.options.namespace}/${this.options.name}: no answer within the renew deadline (${this.renewDeadlineMs} ms)`)), this.renewDeadlineMs);
+        }),
+      ]);
     } catch (err) {
       this.options.onError?.(err);
+    } finally {
+      if (giveUp) clock.clearTimeout(giveUp);
     }
-    // A leader that could not renew for a whole lease duration must assume another replica has taken over.
-    if (this.leading && this.options.clock.now() - this.lastRenew >= this.durationMs) this.setLeading(false);
+    this.checkDeadline();
     if (!this.stopped) {
       this.timer = this.options.clock.setTimeout(() => {
         this.timer = undefined;
@@ -100,8 +124,19 @@ export class LeaderElector {
     );
   }
 
-  private async tryAcquireOrRenew(): Promise<void> {
+  /** Steps down when the last successful renewal is a renew deadline old (another replica may take over soon). */
+  private checkDeadline(): void {
+    if (this.leading && this.options.clock.now() - this.lastRenew >= this.renewDeadlineMs) this.setLeading(false);
+  }
+
+  private clearDeadline(): void {
+    if (this.deadline) this.options.clock.clearTimeout(this.deadline);
+    this.deadline = undefined;
+  }
+
+  private async tryAcquireOrRenew(attempt: number): Promise<void> {
     const { api, name, namespace, identity, clock } = this.options;
+    const current_ = () => attempt === this.attempt && !this.stopped;
     let current: V1Lease | undefined;
     const readAt = clock.now();
     try {
@@ -109,9 +144,12 @@ export class LeaderElector {
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
     }
+    if (!current_()) return;
     if (!current) {
       try {
-        this.lease = await api.createNamespacedLease({ namespace, body: this.body(0, true) });
+        const created = await api.createNamespacedLease({ namespace, body: this.body(0, true) });
+        if (!current_()) return;
+        this.lease = created;
         this.renewed();
       } catch (err) {
         if (statusCode(err) !== 409) throw err; // 409: another replica created it first
@@ -131,7 +169,9 @@ export class LeaderElector {
     const transitions = (spec.leaseTransitions ?? 0) + (holder === identity ? 0 : 1);
     try {
       // replace carries the resourceVersion we read: if someone else wrote in between, we get 409 and stay a follower.
-      this.lease = await api.replaceNamespacedLease({ name, namespace, body: this.body(transitions, holder !== identity, current) });
+      const written = await api.replaceNamespacedLease({ name, namespace, body: this.body(transitions, holder !== identity, current) });
+      if (!current_()) return;
+      this.lease = written;
       this.observed = undefined;
       this.renewed();
     } catch (err) {
@@ -143,9 +183,16 @@ export class LeaderElector {
   private renewed(): void {
     this.lastRenew = this.options.clock.now();
     this.setLeading(true);
+    // Checked by a timer too, so a renewal that hangs (its round never ends) cannot keep this replica leading.
+    this.clearDeadline();
+    this.deadline = this.options.clock.setTimeout(() => {
+      this.deadline = undefined;
+      this.checkDeadline();
+    }, this.renewDeadlineMs);
   }
 
   private setLeading(value: boolean): void {
+    if (!value) this.clearDeadline();
     if (this.leading === value) return;
     this.leading = value;
     if (value) this.options.onStartedLeading();
