@@ -27,6 +27,11 @@ export const names = {
   /** Ordinal N's pod, as the StatefulSet controller names it. */
   controllerPod: (instance: string, ordinal: number): string => `${names.statefulSet(instance)}-${ordinal}`,
   /**
+   * Ordinal N's own Service: named like its pod, so a controller knows its address from its own pod name
+   * (`${POD_NAME}` in the JCasC) and `kubectl port-forward svc/ci-1` reaches exactly that controller.
+   */
+  controllerService: (instance: string, ordinal: number): string => names.controllerPod(instance, ordinal),
+  /**
    * Static storage: the pre-bound PersistentVolume of ordinal N. PersistentVolumes are cluster-wide, so the name
    * carries the namespace: `ci` in `team-a` and `ci` in `team-b` get `team-a.ci-home-0` and `team-b.ci-home-0`
    * (a namespace is a DNS label, so the first dot separates it unambiguously).
@@ -62,6 +67,10 @@ export const LABEL_SPEC = 'jenkins-chatops.io/spec';
 
 /** Put on every agent pod by the cloud's `podLabels`: which instance's Jenkins started it. */
 export const LABEL_AGENT_INSTANCE = 'jenkins-chatops.io/instance';
+/** Put on every agent pod by the cloud's `podLabels`: which controller (pod name) of the instance started it. */
+export const LABEL_AGENT_CONTROLLER = 'jenkins-chatops.io/controller';
+/** The label the StatefulSet controller puts on each of its pods: the pod's own name (selects one controller). */
+export const LABEL_POD_NAME = 'statefulset.kubernetes.io/pod-name';
 
 /** Labels the Kubernetes plugin puts on agent pods. */
 export const AGENT_POD_LABEL = 'jenkins/label';

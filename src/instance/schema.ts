@@ -123,6 +123,8 @@ export const instanceSpec = z
       error: 'name must start with a letter (it names Services, which must)',
     }),
     namespace: dnsLabel('namespace'),
+    /** The cluster's DNS domain, in every in-cluster URL (`<service>.<namespace>.svc.<clusterDomain>`). */
+    clusterDomain: z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'clusterDomain must be a DNS domain such as cluster.local' }),
     controller: z.strictObject({
       image,
       /** kiwigrid/k8s-sidecar image: copies the JCasC ConfigMap into the controller and triggers a reload. */
@@ -194,6 +196,15 @@ export const instanceSpec = z
         names.add(c.name);
       });
     });
+    // Several controllers each get their own Service; with a fixed nodePort, controller N takes nodePort + 1 + N.
+    const { nodePort } = spec.service;
+    const replicas = spec.controller.replicas;
+    if (nodePort !== undefined && replicas > 1 && nodePort + replicas > 32767) {
+      ctx.addIssue({
+        code: 'custom', path: ['service', 'nodePort'], input: nodePort,
+        message: `with ${replicas} controllers the node ports ${nodePort + 1}–${nodePort + replicas} (one per controller) must stay within 30000-32767; choose a nodePort of at most ${32767 - replicas}`,
+      });
+    }
   });
 
 export type InstanceSpec = z.infer<typeof instanceSpec>;

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { dump } from 'js-yaml';
 import type { InstanceSpec, PodTemplateSpec, Resources } from '../instance/index.js';
 import { toMebibytes } from '../instance/index.js';
-import { controllerSelector, HOME_CLAIM, instanceLabels, LABEL_AGENT_INSTANCE, LABEL_CASC, names, namespaceLabels, RELOAD_TOKEN_KEY } from '../instance/naming.js';
-import { kubeEnvLiteral } from './scalars.js';
+import { controllerSelector, HOME_CLAIM, instanceLabels, LABEL_AGENT_CONTROLLER, LABEL_AGENT_INSTANCE, LABEL_CASC, LABEL_POD_NAME, names, namespaceLabels, RELOAD_TOKEN_KEY } from '../instance/naming.js';
+import { kubeEnvLiteral, type CascReference } from './scalars.js';
 
 export const JENKINS_HOME = '/var/jenkins_home';
 export const CASC_DIR = `${JENKINS_HOME}/casc_configs`;
@@ -89,6 +89,26 @@ function podTemplateContext(spec: InstanceSpec, t: PodTemplateSpec) {
   };
 }
 
+/**
+ * One JCasC serves every controller of the StatefulSet, yet each must name itself: its URLs are completed by JCasC
+ * from the controller's own pod name (`POD_NAME`, from the downward API), which is also the name of its Service.
+ */
+function ownAddress(spec: InstanceSpec, scheme: string, port: number, path: string): CascReference {
+  return { prefix: scheme, ref: 'POD_NAME', suffix: `.${spec.namespace}.svc.${spec.clusterDomain}:${port}${path}` };
+}
+
+/** Ordinal N's own Service: several controllers are each exposed as the spec's service type says; one is reached through the shared Service. */
+function controllerServices(spec: InstanceSpec, ordinals: number[]) {
+  const fleet = spec.controller.replicas > 1;
+  return ordinals.map((ordinal) => ({
+    name: names.controllerService(spec.name, ordinal),
+    pod: names.controllerPod(spec.name, ordinal),
+    type: fleet ? spec.service.type : 'ClusterIP',
+    // Predictable per controller: controller N at nodePort + 1 + N (the shared Service keeps nodePort itself).
+    nodePort: fleet && spec.service.type !== 'ClusterIP' && spec.service.nodePort !== undefined ? spec.service.nodePort + 1 + ordinal : undefined,
+  }));
+}
+
 export type RenderContext = ReturnType<typeof buildContext>;
 
 export function buildContext(spec: InstanceSpec) {
@@ -96,7 +116,7 @@ export function buildContext(spec: InstanceSpec) {
   const agentNamespace = spec.agents.namespace ?? namespace;
   const httpService = names.httpService(name);
   const agentService = names.agentService(name);
-  const jenkinsUrl = `http://${httpService}.${namespace}.svc.cluster.local:${spec.service.port}/`;
+  const jenkinsUrl = ownAddress(spec, 'http://', spec.service.port, '/');
   const replicas = spec.controller.replicas;
   const isStatic = spec.persistence.mode === 'static';
   // Static volumes exist for every ordinal that has ever been asked for; hibernating (0) keeps ordinal 0's data.
@@ -144,6 +164,8 @@ export function buildContext(spec: InstanceSpec) {
       // Several controllers are independent Jenkins instances: keep each browser on one of them.
       sessionAffinity: spec.controller.sessionAffinity ?? replicas > 1,
       needsAgentService: !spec.agents.webSocket,
+      controllers: controllerServices(spec, ordinals),
+      podNameLabel: LABEL_POD_NAME,
     },
     paths: { home: JENKINS_HOME, casc: CASC_DIR, secrets: SECRETS_DIR, cache: JENKINS_CACHE },
     // Runs as root before Jenkins: chown only when needed, so large homes are not walked on every start.
@@ -168,14 +190,18 @@ export function buildContext(spec: InstanceSpec) {
       serverUrl: 'https://kubernetes.default',
       namespace: agentNamespace,
       jenkinsUrl,
-      jenkinsTunnel: spec.agents.webSocket ? undefined : `${agentService}.${namespace}.svc.cluster.local:${spec.service.agentPort}`,
+      // Each controller's agents connect back to that controller, not to whichever pod a shared Service picks.
+      jenkinsTunnel: spec.agents.webSocket ? undefined : ownAddress(spec, '', spec.service.agentPort, ''),
       webSocket: spec.agents.webSocket,
       containerCapStr: String(spec.agents.containerCap),
       agentInstanceLabel: LABEL_AGENT_INSTANCE,
+      agentControllerLabel: LABEL_AGENT_CONTROLLER,
+      ownPodName: { prefix: '', ref: 'POD_NAME', suffix: '' } satisfies CascReference,
       podRetention: spec.agents.podRetention,
       retentionTimeout: spec.agents.retentionTimeout,
       slaveAgentPort: spec.agents.webSocket ? -1 : spec.service.agentPort,
       locationUrl: spec.controller.url ?? jenkinsUrl,
+      clusterDomain: spec.clusterDomain,
       templates: spec.agents.templates.map((t) => podTemplateContext(spec, t)),
     },
   };

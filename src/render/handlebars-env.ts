@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { blockScalar, cascLiteral, yamlBlock, yamlScalar } from './scalars.js';
+import { blockScalar, cascLiteral, cascReference, yamlBlock, yamlScalar, type CascReference } from './scalars.js';
 
 type HelperOptions = Handlebars.HelperOptions;
 
@@ -24,6 +24,8 @@ const PRINTING_HELPERS: Record<string, (...args: unknown[]) => string> = {
   yaml: (value) => yamlScalar(value),
   /** A string JCasC reads literally (`${` escaped as `^${`), as a YAML scalar. */
   casc: (value) => yamlScalar(value === undefined || value === null ? value : cascLiteral(String(value))),
+  /** A JCasC value around one generated `${REF}` (the controller's own pod name): the rest read literally. */
+  cascRef: (value) => yamlScalar(typeof value === 'string' ? cascLiteral(value) : cascReference(value as CascReference)),
   /** A literal block scalar for multi-line text at `indent`. */
   block: (value, indent) => blockScalar(String(value), Number(indent)),
   /** A literal block JCasC reads literally. */

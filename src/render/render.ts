@@ -38,6 +38,7 @@ function plan(ctx: RenderContext, extra: { casc: string; cascRevision: string })
     { template: 'configmap-casc.yaml.hbs', context: with_(extra) },
     ...ctx.persistence.volumes.map((volume) => ({ template: 'persistentvolume.yaml.hbs', context: with_({ volume }) })),
     { template: 'service-http.yaml.hbs', context: ctx },
+    ...ctx.service.controllers.map((controller) => ({ template: 'service-controller.yaml.hbs', context: { ...ctx, own: controller } })),
     ...(ctx.service.needsAgentService ? [{ template: 'service-agent.yaml.hbs', context: ctx }] : []),
     { template: 'statefulset.yaml.hbs', context: ctx },
   ];

@@ -27,6 +27,24 @@ export function cascLiteral(text: string): string {
   return text.replaceAll('${', '^${');
 }
 
+/** Environment variables the generator itself asks JCasC to read (never names a user typed). */
+export const GENERATED_REFERENCES = new Set(['POD_NAME']);
+
+/** A value JCasC completes from the controller's environment: literal text around one generated reference. */
+export interface CascReference {
+  prefix: string;
+  ref: string;
+  suffix: string;
+}
+
+/** `prefix${REF}suffix` with both texts read literally and only the generated reference interpolated. */
+export function cascReference({ prefix, ref, suffix }: CascReference): string {
+  if (!GENERATED_REFERENCES.has(ref)) throw new TypeError(`${ref} is not a reference the generator makes`);
+  // A '^' right before the reference would turn it into JCasC's escape: the prefix is generated, never so.
+  if (prefix.endsWith('^')) throw new TypeError('a generated reference cannot follow ^');
+  return `${cascLiteral(prefix)}\${${ref}}${cascLiteral(suffix)}`;
+}
+
 /**
  * Text the kubelet passes on literally in a container's env, command or args. It expands `$(VAR)` and turns `$$`
  * into `$`, so every `$` is doubled. (Not `replaceAll('$(', '$$(')`: in a replacement string `$$` means one `$`.)

@@ -19,6 +19,17 @@ export interface RenderedFiles {
 /** The only places the templates themselves write a JCasC variable (secret references, never values). */
 const TEMPLATE_REFERENCES = new Set(['jenkins.securityRealm.local.users[0].id', 'jenkins.securityRealm.local.users[0].password']);
 
+/**
+ * Where the generator names the controller's own pod (`${POD_NAME}`), and the whole value it may have there: a
+ * value with anything else around the reference (user text, say) is still reported.
+ */
+const OWN_POD_REFERENCES: Array<[RegExp, RegExp]> = [
+  [/^jenkins\.clouds\[0\]\.kubernetes\.(jenkinsUrl)$|^unclassified\.location\.url$/, /^http:\/\/\$\{POD_NAME\}\.[a-z0-9-]+\.svc\.[a-z0-9.-]+:\d+\/$/],
+  [/^jenkins\.clouds\[0\]\.kubernetes\.jenkinsTunnel$/, /^\$\{POD_NAME\}\.[a-z0-9-]+\.svc\.[a-z0-9.-]+:\d+$/],
+  [/^jenkins\.clouds\[0\]\.kubernetes\.podLabels\[1\]\.value$/, /^\$\{POD_NAME\}$/],
+];
+const generatedOwnPod = (path: string, text: string) => OWN_POD_REFERENCES.some(([where, what]) => where.test(path) && what.test(text));
+
 /** Every key path of a document, list items collapsed to `[]`: `jenkins.clouds[].kubernetes.templates[].name`. */
 export function keyPaths(node: unknown, prefix = '', out = new Set<string>()): Set<string> {
   if (Array.isArray(node)) {
@@ -128,7 +139,7 @@ export function outputProblems(files: RenderedFiles, spec?: InstanceSpec): strin
       for (const path of keyPaths(pod)) if (!shapes.podYaml.has(path)) problems.push(`a pod template's yaml has a key the templates never write: ${path}`);
     }
     for (const [path, text] of stringLeaves(casc)) {
-      if (TEMPLATE_REFERENCES.has(path)) continue;
+      if (TEMPLATE_REFERENCES.has(path) || generatedOwnPod(path, text)) continue;
       if (UNESCAPED_REFERENCE.test(text)) {
         problems.push(`jenkins.yaml ${path} would be interpolated by JCasC: ${JSON.stringify(text.slice(0, 80))}`);
       }

@@ -51,6 +51,29 @@ export function jcascLiteral(text: string): string {
   return jcascRead(text);
 }
 
+/**
+ * What JCasC reads from a string that may hold references: `^${` is a literal `${`, and `${NAME}` (or
+ * `${NAME:-default}`) is replaced from `env` (an unknown name becomes the default, or the empty string, as JCasC does
+ * without CASC_STRICT_SECRET_RESOLUTION).
+ */
+export function jcascResolve(text: string, env: Record<string, string>): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text.startsWith('^${', i)) {
+      out += '${';
+      i += 2;
+    } else if (text.startsWith('${', i) && text.indexOf('}', i) > 0) {
+      const end = text.indexOf('}', i);
+      const [name, fallback] = text.slice(i + 2, end).split(':-') as [string, string | undefined];
+      out += env[name] ?? fallback ?? '';
+      i = end;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 /** The kubelet's `$(VAR)` expansion in container env, command and args (`$$` → `$`, `$(X)` → X's value). */
 export function kubeletExpand(text: string, vars: Record<string, string>): string {
   let out = '';

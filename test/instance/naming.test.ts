@@ -57,6 +57,8 @@ describe('derived object names', () => {
       `RoleBinding/${names.agentsRole('ci')}`,
       `RoleBinding/${names.cascReloadRole('ci')}`,
       `Service/${names.httpService('ci')}`,
+      `Service/${names.controllerService('ci', 0)}`,
+      `Service/${names.controllerService('ci', 1)}`,
       `Service/${names.agentService('ci')}`,
       `ServiceAccount/${names.serviceAccount('ci')}`,
       `StatefulSet/${names.statefulSet('ci')}`,

@@ -22,6 +22,7 @@ describe('the seed install', () => {
       'ConfigMap/jenkins-casc',
       'PersistentVolume/jenkins.jenkins-home-0',
       'Service/jenkins',
+      'Service/jenkins-0',
       'Service/jenkins-agent',
       'StatefulSet/jenkins',
     ]);
@@ -84,8 +85,9 @@ describe('the seed install', () => {
     expect(cloud).toMatchObject({
       serverUrl: 'https://kubernetes.default',
       namespace: 'jenkins',
-      jenkinsUrl: 'http://jenkins.jenkins.svc.cluster.local:8080/',
-      jenkinsTunnel: 'jenkins-agent.jenkins.svc.cluster.local:50000',
+      // Completed by JCasC from the controller's pod name (jenkins-0), which its own Service bears.
+      jenkinsUrl: 'http://${POD_NAME}.jenkins.svc.cluster.local:8080/',
+      jenkinsTunnel: '${POD_NAME}.jenkins.svc.cluster.local:50000',
       containerCapStr: '10',
       podRetention: 'never',
     });

@@ -9,14 +9,14 @@ import { runCli } from '../helpers/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'jc-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const statefulSet = (name: string) => join(dir, name, 'manifests', `09-statefulset-${name}.yaml`);
+const statefulSet = (name: string) => join(dir, name, 'manifests', `10-statefulset-${name}.yaml`);
 const replicasOf = (name: string) => /replicas: (\d+)/.exec(readFileSync(statefulSet(name), 'utf8'))?.[1];
 
 describe('cluster subcommands on a directory', () => {
   it('deploy, re-deploy (no changes), diff, status, scale, password, delete', async () => {
     const deployed = await runCli('deploy', 'ci', '--dir', dir, '--set', 'agents.containerCap=3');
     expect(deployed.code).toBe(0);
-    expect(deployed.stdout).toMatch(/✓ wrote 09-statefulset-ci\.yaml \(create\)[\s\S]*✔ ci created and ready/);
+    expect(deployed.stdout).toMatch(/✓ wrote 10-statefulset-ci\.yaml \(create\)[\s\S]*✔ ci created and ready/);
     expect(deployed.stdout).toMatch(/Admin password: +generated: `password ci` shows it/);
     expect(deployed.stderr).toContain(`target: directory ${dir}`);
 
