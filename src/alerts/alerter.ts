@@ -81,6 +81,8 @@ export function startAlerter(options: AlerterOptions): Alerter {
 
   const begin = (): void => {
     logger?.info({ namespaces: config.namespaces }, 'alerter: leading, watching pods and events');
+    metrics.leader.set(1);
+    for (const namespace of config.namespaces) for (const resource of ['pods', 'events']) metrics.watchUp.set({ namespace, resource }, 0);
     dispatcher = new Dispatcher({
       clock, poster, routes, metrics, logger,
       unschedulableGraceMs: config.unschedulableGraceMs,
@@ -102,7 +104,11 @@ export function startAlerter(options: AlerterOptions): Alerter {
       kubeConfig, namespaces: config.namespaces, clock,
       onEvent: (e) => p.handle(e),
       onStatus: (s: WatchStatus) => {
-        if (s.state === 'down') logger?.error({ ...s }, `alerter: watch of ${s.resource} in ${s.namespace} is down; retrying`);
+        metrics.watchUp.set({ namespace: s.namespace, resource: s.resource }, s.state === 'watching' ? 1 : 0);
+        if (s.state === 'down') {
+          metrics.watchFailures.inc({ namespace: s.namespace, resource: s.resource });
+          logger?.error({ ...s }, `alerter: watch of ${s.resource} in ${s.namespace} is down; retrying in ${Math.round((s.retryInMs ?? 0) / 1000)}s`);
+        }
       },
     });
     void source.start();
@@ -110,6 +116,8 @@ export function startAlerter(options: AlerterOptions): Alerter {
   };
 
   const end = async (): Promise<void> => {
+    metrics.leader.set(0);
+    metrics.watchUp.reset();
     if (summaryTimer) clock.clearTimeout(summaryTimer);
     summaryTimer = undefined;
     await source?.stop();
