@@ -52,17 +52,11 @@ async function runWatch(options: AlertsOptions): Promise<void> {
   if (!connection) throw new UsageError('no cluster configured: run inside a pod, or set KUBECONFIG / --kubeconfig');
   const config = alertConfigFromEnv(process.env, options.namespace?.length ? { namespaces: options.namespace } : {});
   const logger = createLogger({ name: 'alerts' });
-  const alerter = startAlerter({ kubeConfig: connection.kubeConfig, config, logger });
   logger.info({ cluster: connection.description, namespaces: config.namespaces, slack: Boolean(config.slackToken) }, 'alerts: started');
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      void alerter.stop().then(resolve);
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
+  // Runs until SIGINT/SIGTERM: failed watches are retried forever, their state on /readyz and /metrics (HEALTH_PORT).
+  const { runAlertsWatch } = await import('./alerts-watch.js');
+  const { startHealthServer } = await import('../observability/index.js');
+  await runAlertsWatch({ kubeConfig: connection.kubeConfig, config, startAlerter, startHealthServer, logger });
 }
 
 export function registerAlertsCommand(program: Command): void {
