@@ -4,18 +4,38 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { AuditSink } from '../commands/audit.js';
-import { signerFromEnv } from '../commands/confirmation-token.js';
-import { createCommandRunner } from '../commands/create-runner.js';
-import { loadPolicy } from '../commands/policy.js';
-import { runConsole } from '../transports/console/run-console.js';
+import type { createCommandRunner } from '../commands/create-runner.js';
 import type { Target } from '../operations/target.js';
-import { createOperations } from '../operations/index.js';
-import { createLogger, type Logger } from '../observability/logger.js';
+import type { Logger } from '../observability/logger.js';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { alertConfigFromEnv, startAlerter } from '../alerts/index.js';
-import { selectTarget } from './cluster-commands.js';
-// Only the settings reader: Bolt itself is loaded when the bot really starts.
-import { hasSlackTokens } from '../transports/slack/config.js';
+
+// Declaring `start` loads only commander (`--help` and `render` stay fast); what it runs is imported when it starts.
+// (One after the other: Jest's ESM loader cannot link overlapping module graphs imported concurrently.)
+const load = async () => {
+  const token = await import('../commands/confirmation-token.js');
+  const runner = await import('../commands/create-runner.js');
+  const policy = await import('../commands/policy.js');
+  const consoleModule = await import('../transports/console/run-console.js');
+  const operations = await import('../operations/index.js');
+  const logger = await import('../observability/logger.js');
+  const alerts = await import('../alerts/index.js');
+  const cluster = await import('./cluster-commands.js');
+  // Only the settings reader: Bolt itself is loaded when the bot really starts.
+  const slackConfig = await import('../transports/slack/config.js');
+  return {
+    signerFromEnv: token.signerFromEnv,
+    createCommandRunner: runner.createCommandRunner,
+    loadPolicy: policy.loadPolicy,
+    runConsole: consoleModule.runConsole,
+    createOperations: operations.createOperations,
+    createLogger: logger.createLogger,
+    alertConfigFromEnv: alerts.alertConfigFromEnv,
+    startAlerter: alerts.startAlerter,
+    selectTarget: cluster.selectTarget,
+    hasSlackTokens: slackConfig.hasSlackTokens,
+  };
+};
+let deps: Awaited<ReturnType<typeof load>>;
 
 interface StartOptions {
   console?: boolean;
@@ -41,6 +61,8 @@ export function registerStartCommand(program: Command): void {
 
 
 async function start(options: StartOptions): Promise<number> {
+  deps = await load();
+  const { selectTarget, hasSlackTokens } = deps;
   const { target, note, kubeConfig } = selectTarget({ dir: options.dir, context: options.context, kubeconfig: options.kubeconfig });
   if (!options.console && hasSlackTokens()) {
     const started = await startBot(target, kubeConfig);
@@ -51,6 +73,7 @@ async function start(options: StartOptions): Promise<number> {
 }
 
 async function startConsole(target: Target, options: StartOptions, note: string | undefined): Promise<number> {
+  const { createLogger, createCommandRunner, createOperations, loadPolicy, signerFromEnv, runConsole } = deps;
   // The console prints results on stdout; logs (and the audit trail) go to stderr, quiet unless LOG_LEVEL says so.
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', destination: process.stderr });
   const runner = createCommandRunner({ operations: createOperations(target), policy: loadPolicy(), signer: signerFromEnv(), logger });
@@ -79,6 +102,7 @@ interface SlackModule {
 
 /** Runs the bot until SIGTERM/SIGINT; undefined when the Slack transport is missing from this build. */
 async function startBot(target: Target, kubeConfig: KubeConfig | undefined): Promise<number | undefined> {
+  const { createLogger, createCommandRunner, createOperations, loadPolicy, signerFromEnv, alertConfigFromEnv, startAlerter } = deps;
   let slack: SlackModule;
   try {
     // Imported lazily: the console must work without the Slack transport (and without loading Bolt).
