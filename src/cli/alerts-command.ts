@@ -1,12 +1,11 @@
 // `jenkins-chatops alerts`: replay a watch stream (file or stdin) and print the alerts it contains, or watch the
 // cluster live and post to Slack (print without Slack).
+// Only commander is loaded to declare it: a replay loads the replayer alone (no Kubernetes client, Slack or metrics),
+// and --watch loads the alerter when it starts.
 import { createReadStream, existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { alertConfigFromEnv, replayStream, startAlerter } from '../alerts/index.js';
-import type { ReplayFormat, ReplayResult } from '../alerts/index.js';
-import { findCluster } from '../kube/connection.js';
-import { createLogger } from '../observability/index.js';
+import type { ReplayFormat, ReplayResult } from '../alerts/replay/replayer.js';
 import { UsageError } from './failure.js';
 
 interface AlertsOptions {
@@ -38,6 +37,7 @@ export async function runAlertsReplay(options: { file?: string; stdin?: boolean;
   if (Boolean(options.file) === Boolean(options.stdin)) throw new UsageError('give exactly one of --replay FILE or --stdin');
   if (options.file && !existsSync(options.file)) throw new UsageError(`--replay ${options.file}: no such file`);
   const input = options.file ? createReadStream(options.file, 'utf8') : io.stdin;
+  const { replayStream } = await import('../alerts/replay/replayer.js');
   const result = await replayStream(input, { format, write: io.stdout });
   for (const s of result.skipped.slice(0, 20)) io.stderr(`line ${s.line}: skipped (${s.why})`);
   if (result.skipped.length > 20) io.stderr(`… and ${result.skipped.length - 20} more skipped lines`);
@@ -48,6 +48,9 @@ export async function runAlertsReplay(options: { file?: string; stdin?: boolean;
 }
 
 async function runWatch(options: AlertsOptions): Promise<void> {
+  const { findCluster } = await import('../kube/connection.js');
+  const { alertConfigFromEnv, startAlerter } = await import('../alerts/index.js');
+  const { createLogger } = await import('../observability/index.js');
   const connection = findCluster({ ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}) });
   if (!connection) throw new UsageError('no cluster configured: run inside a pod, or set KUBECONFIG / --kubeconfig');
   const config = alertConfigFromEnv(process.env, options.namespace?.length ? { namespaces: options.namespace } : {});

@@ -1,10 +1,9 @@
-// deploy, diff, status, scale, delete, password from a terminal. Commander parses argv; each action maps it onto the
-// command the chat grammar produces (plus what only an operator gives: namespace, values files, --set, --no-wait)
+// deploy, diff, status, scale, delete, password from a terminal, run (cluster-register.ts declares them; this file is
+// loaded only when one runs). Commander parses argv; each action maps it onto the command the chat grammar produces (plus what only an operator gives: namespace, values files, --set, --no-wait)
 // and hands it to the same runner as Slack and the console: same authorization, plan, confirmation, messages and
 // audit. Output is the console's text; confirmations are the console's y/N (asked on stderr) or --yes.
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
-import type { Command } from 'commander';
 import { TokenSigner } from '../commands/confirmation-token.js';
 import { createCommandRunner } from '../commands/create-runner.js';
 import { parseWords, UsageError as GrammarUsageError, type OperatorInput, type ParsedCommand } from '../commands/grammar.js';
@@ -18,7 +17,7 @@ import { selectTarget as selectKubeTarget, type SelectedTarget, type TargetSelec
 import { deepMerge, mergeLayers, type Values } from '../instance/index.js';
 import { ConsoleReply } from '../transports/console/console-reply.js';
 import { UsageError } from './failure.js';
-import { addValuesOptions, collectLayers, type ValuesOptions } from './values-options.js';
+import { collectLayers, type ValuesOptions } from './values-options.js';
 
 interface TargetOptions {
   context?: string;
@@ -34,6 +33,7 @@ interface RunOptions extends TargetOptions {
 
 interface ChangeOptions extends RunOptions, ValuesOptions {
   dryRun?: boolean;
+  full?: boolean;
   force?: boolean;
   wait?: boolean;
   preset?: string[];
@@ -47,16 +47,6 @@ export function selectTarget(selection: TargetSelection = {}): SelectedTarget {
     if (err instanceof ConnectionError) throw new UsageError(err.message);
     throw err;
   }
-}
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-
-function addTargetOptions(command: Command): Command {
-  return command
-    .option('--context <name>', 'kubeconfig context to use (default: the current context)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-    .option('--dir <dir>', 'use the dry-run directory target at <dir> instead of a cluster')
-    .option('-n, --namespace <ns>', 'namespace of the instance (default: where it was deployed, else the spec default)');
 }
 
 /** The chat grammar over argv words: the same parsed command, the same checks; its complaints are usage errors here. */
@@ -145,21 +135,6 @@ async function runParsed(command: ParsedCommand, options: RunOptions, text: stri
   return reply.exitCode;
 }
 
-/** The command line as given, for the audit trail and the confirmation. */
-function commandLine(command: Command): string {
-  // Commander keeps the argv it parsed on the program (not in its typings).
-  const raw = (command.parent as unknown as { rawArgs?: unknown } | null)?.rawArgs;
-  return ['jenkins-chatops', ...(Array.isArray(raw) ? raw.map(String) : [command.name(), ...command.args])].join(' ');
-}
-
-function action<A extends unknown[]>(build: (...args: A) => { command: ParsedCommand; options: RunOptions }) {
-  return async (...args: unknown[]): Promise<void> => {
-    const self = args[args.length - 1] as Command;
-    const { command, options } = build(...(args.slice(0, -1) as A));
-    process.exitCode = await runParsed(command, options, commandLine(self));
-  };
-}
-
 /** `deploy [name] [key=value…]`: a first word with `=` is a setting, not a name. */
 function splitName(name: string | undefined, settings: string[]): { name: string | undefined; settings: string[] } {
   return name?.includes('=') ? { name: undefined, settings: [name, ...settings] } : { name, settings };
@@ -169,85 +144,49 @@ function deployLike(verb: 'deploy' | 'diff', rawName: string | undefined, rawSet
   const { name, settings } = splitName(rawName, rawSettings);
   const values = valuesLayers(options);
   const instance = instanceName(name, values);
-  const flags = verb === 'deploy' ? [...(options.dryRun ? ['--dry-run'] : []), ...(options.force ? ['--force'] : [])] : [];
+  const flags = [
+    ...(verb === 'deploy' && options.dryRun ? ['--dry-run'] : []),
+    ...(verb === 'deploy' && options.force ? ['--force'] : []),
+    ...(options.full ? ['--full'] : []),
+  ];
   const parsed = grammar([verb, instance, ...settings, ...(options.preset ?? []).flatMap((p) => ['--preset', p]), ...flags]);
   const extra: OperatorInput = { ...(values.length ? { values } : {}), ...(verb === 'deploy' && options.wait === false ? { wait: false } : {}) };
   return withOperator(parsed, operator(options, extra));
 }
 
-export function registerClusterCommands(program: Command): void {
-  const deploy = program
-    .command('deploy [name] [settings...]')
-    .summary('render an instance and apply it to the cluster (or the dry-run directory)')
-    .description(
-      'Render the instance (stored values of its last deploy, then --values files, then --set, then key=value settings as in chat), ' +
-        'show what would change, server-side apply the changed objects with field manager jenkins-chatops and wait until the controllers are ready. ' +
-        'A new instance is deployed at once; a change to an existing one shows the plan and asks (y/N, or --yes). ' +
-        'An unchanged spec changes nothing. Fields owned by another tool are reported, not overwritten, unless --force.',
-    )
-    .option('--preset <preset>', 'make the pod templates these presets, in order (repeatable)', collect)
-    .option('--dry-run', 'show the planned changes only; apply nothing')
-    .option('--force', 'take over fields another field manager owns (server-side apply force)')
-    .option('--no-wait', 'do not wait for the controllers to become ready')
-    .option('--timeout <seconds>', 'how long to wait for ready (default 600)')
-    .option('-y, --yes', 'confirm without asking (needed without a terminal)');
-  addTargetOptions(addValuesOptions(deploy)).action(action((name: string | undefined, settings: string[], options: ChangeOptions) => (
-    { command: deployLike('deploy', name, settings, options), options }
-  )));
+export type ClusterVerb = 'deploy' | 'diff' | 'status' | 'scale' | 'delete' | 'password';
 
-  const diff = program
-    .command('diff [name] [settings...]')
-    .summary('show what a deploy would change, changing nothing')
-    .description('Compare the rendered instance with what the target holds (a server-side dry-run apply on a cluster) and list created and changed fields.')
-    .option('--preset <preset>', 'make the pod templates these presets, in order (repeatable)', collect);
-  addTargetOptions(addValuesOptions(diff)).action(action((name: string | undefined, settings: string[], options: ChangeOptions) => (
-    { command: deployLike('diff', name, settings, options), options }
-  )));
+/** What commander parsed for one cluster subcommand, as the shared runner's parsed command. */
+function build(verb: ClusterVerb, args: unknown[]): { command: ParsedCommand; options: RunOptions } {
+  switch (verb) {
+    case 'deploy':
+    case 'diff': {
+      const [name, settings, options] = args as [string | undefined, string[], ChangeOptions];
+      return { command: deployLike(verb, name, settings, options), options };
+    }
+    case 'status': {
+      const [name, options] = args as [string | undefined, TargetOptions];
+      return { command: withOperator(grammar(['status', ...(name === undefined ? [] : [name])]), operator(options)), options };
+    }
+    case 'scale': {
+      const [name, count, options] = args as [string, string, RunOptions & { agents?: boolean; template?: string }];
+      if (options.agents && options.template !== undefined) throw new UsageError('give --agents or --template, not both');
+      const what = options.agents ? ['agents'] : options.template !== undefined ? ['template', options.template] : [];
+      return { command: withOperator(grammar(['scale', name, ...what, count]), operator(options)), options };
+    }
+    case 'delete': {
+      const [name, options] = args as [string, RunOptions & { purge?: boolean }];
+      return { command: withOperator(grammar(['delete', name, ...(options.purge ? ['--purge'] : [])]), operator(options)), options };
+    }
+    case 'password': {
+      const [name, options] = args as [string, TargetOptions];
+      return { command: withOperator(grammar(['password', name]), operator(options)), options };
+    }
+  }
+}
 
-  addTargetOptions(
-    program
-      .command('status [name]')
-      .summary('controllers, volumes, URLs, agents and JCasC revision of one or every instance')
-      .description('Show each instance: StatefulSet replicas, controller pods (phase, ready, restarts, node, age), volume claims, where to open Jenkins, agent pods and the JCasC revision loaded vs desired.'),
-  ).action(action((name: string | undefined, options: TargetOptions) => (
-    { command: withOperator(grammar(['status', ...(name === undefined ? [] : [name])]), operator(options)), options }
-  )));
-
-  addTargetOptions(
-    program
-      .command('scale <name> <count>')
-      .summary('set the number of controllers (0 hibernates), or the agent caps with --agents/--template')
-      .description(
-        'Controllers: 0 stops Jenkins and keeps its data; more than one asks first (y/N, or --yes): each controller is an independent Jenkins. ' +
-          'Scaling down keeps the volumes. With --agents, <count> is the cloud containerCap (0 = unlimited); with --template T, ' +
-          'it is that pod template\'s instanceCap (at least 1). Agent caps take effect by a JCasC reload, without restarting the controller.',
-      )
-      .option('--agents', 'set the Kubernetes cloud containerCap instead of the controller count')
-      .option('--template <name>', "set this pod template's instanceCap")
-      .option('-y, --yes', 'confirm more than one controller without asking'),
-  ).action(action((name: string, count: string, options: RunOptions & { agents?: boolean; template?: string }) => {
-    if (options.agents && options.template !== undefined) throw new UsageError('give --agents or --template, not both');
-    const what = options.agents ? ['agents'] : options.template !== undefined ? ['template', options.template] : [];
-    return { command: withOperator(grammar(['scale', name, ...what, count]), operator(options)), options };
-  }));
-
-  addTargetOptions(
-    program
-      .command('delete <name>')
-      .summary('remove an instance; volumes, their data and the admin Secret stay unless --purge')
-      .description('Delete every object of the instance except its namespace. Volume claims, PersistentVolumes and the admin Secret are kept (a later deploy reuses them) unless --purge. Always asks first (y/N, or --yes).')
-      .option('--purge', 'also delete the volume claims, PersistentVolumes and admin Secret (the Jenkins home is lost)')
-      .option('-y, --yes', 'confirm without asking'),
-  ).action(action((name: string, options: RunOptions & { purge?: boolean }) => (
-    { command: withOperator(grammar(['delete', name, ...(options.purge ? ['--purge'] : [])]), operator(options)), options }
-  )));
-
-  addTargetOptions(
-    program
-      .command('password <name>')
-      .summary("print the instance's admin user and password")
-      .description('Read the admin Secret created at the first deploy (never rotated by later deploys) and print the user and password.'),
-  ).action(action((name: string, options: TargetOptions) => (
-    { command: withOperator(grammar(['password', name]), operator(options)), options }
-  )));
+/** Runs one cluster subcommand (the arguments commander gave its action, without the Command); resolves to the exit code. */
+export async function runClusterCommand(verb: ClusterVerb, args: unknown[], line: string): Promise<number> {
+  const { command, options } = build(verb, args);
+  return runParsed(command, options, line);
 }

@@ -1,11 +1,16 @@
-// `jenkins-chatops render`: the instance spec → JCasC + manifests, validated, to a folder or stdout.
+// `jenkins-chatops render`: the instance spec → JCasC + manifests, validated, to a folder or stdout. The renderer is
+// loaded when the command runs (no Kubernetes client, Slack or alert code is ever loaded for it).
 import type { Command } from 'commander';
-import { bundleStream, renderBundle, writeBundle } from '../render/index.js';
-import { resolveSpec } from '../instance/index.js';
-import { addValuesOptions, collectLayers, defaultInstanceFile, type ValuesOptions } from './values-options.js';
+import { addValuesOptions, type ValuesOptions } from './values-flags.js';
 
 interface RenderOptions extends ValuesOptions {
   out?: string;
+}
+
+/** `deploy-repo/` and `deploy-repo` name the same folder: print `deploy-repo/ci/`, never `deploy-repo//ci/`. */
+export function joinShown(dir: string, ...parts: string[]): string {
+  const base = dir.length > 1 ? dir.replace(/\/+$/, '') : dir;
+  return [base === '/' ? '' : base, ...parts].join('/');
 }
 
 export function registerRenderCommand(program: Command): void {
@@ -18,7 +23,11 @@ export function registerRenderCommand(program: Command): void {
         'casc/instances/jenkins.yaml (the classic single-node install). Nothing is written when the spec is invalid.',
     )
     .option('-o, --out <dir>', 'write <dir>/<name>/jenkins.yaml and <dir>/<name>/manifests/NN-<kind>-<name>.yaml; without it, print one YAML stream');
-  addValuesOptions(command).action((options: RenderOptions) => {
+  addValuesOptions(command).action(async (options: RenderOptions) => {
+    // One after the other: Jest's ESM loader cannot link overlapping graphs imported concurrently.
+    const { collectLayers, defaultInstanceFile } = await import('./values-options.js');
+    const { resolveSpec } = await import('../instance/index.js');
+    const { bundleStream, renderBundle, writeBundle } = await import('../render/index.js');
     const spec = resolveSpec(collectLayers(options, defaultInstanceFile()));
     const bundle = renderBundle(spec);
     if (!options.out) {
@@ -26,7 +35,7 @@ export function registerRenderCommand(program: Command): void {
       return;
     }
     const files = writeBundle(bundle, options.out);
-    process.stdout.write(`rendered ${bundle.instance} (${bundle.objects.length} objects, JCasC revision ${bundle.cascRevision}) to ${options.out}/${bundle.instance}/\n`);
+    process.stdout.write(`rendered ${bundle.instance} (${bundle.objects.length} objects, JCasC revision ${bundle.cascRevision}) to ${joinShown(options.out, bundle.instance)}/\n`);
     for (const file of files) process.stdout.write(`  ${file}\n`);
   });
 }

@@ -1,21 +1,11 @@
-// `--values FILE` and `--set path=value`, shared by every subcommand that builds an instance spec.
+// `--values FILE` and `--set path=value` read and parsed, for every subcommand that builds an instance spec (loaded
+// when such a command runs; the options themselves are in values-flags.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { defaultCascDir, parseSetExpression, parseValues, SpecError, type Layer } from '../instance/index.js';
+import type { ValuesOptions } from './values-flags.js';
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-
-export interface ValuesOptions {
-  values?: string[];
-  set?: string[];
-}
-
-export function addValuesOptions(command: Command): Command {
-  return command
-    .option('-f, --values <file>', 'a YAML values file; repeat to layer several (later files win)', collect)
-    .option('--set <path=value>', 'override one key, e.g. --set agents.templates[0].jnlpImage=registry/jnlp:1 (repeatable, applied after files)', collect);
-}
+export { addValuesOptions, type ValuesOptions } from './values-flags.js';
 
 /** The default instance (casc/instances/jenkins.yaml) used when no values file is given. */
 export const defaultInstanceFile = (): string => join(defaultCascDir(), 'instances', 'jenkins.yaml');

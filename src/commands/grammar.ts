@@ -25,8 +25,8 @@ export interface OperatorInput {
 type Operated = { operator?: OperatorInput };
 
 export type ParsedCommand =
-  | ({ name: 'deploy'; instance: string; settings: Setting[]; dryRun: boolean; force: boolean } & Operated)
-  | ({ name: 'diff'; instance: string; settings: Setting[] } & Operated)
+  | ({ name: 'deploy'; instance: string; settings: Setting[]; dryRun: boolean; force: boolean; full?: boolean } & Operated)
+  | ({ name: 'diff'; instance: string; settings: Setting[]; full?: boolean } & Operated)
   | ({ name: 'scale'; instance: string } & ScaleTarget & Operated)
   | ({ name: 'status'; instance?: string } & Operated)
   | ({ name: 'casc'; instance: string } & Operated)
@@ -50,12 +50,13 @@ export interface CommandHelp {
 export const COMMANDS: CommandHelp[] = [
   {
     name: 'deploy',
-    usage: 'deploy <name> [key=value …] [--preset <preset>] [--dry-run] [--force]',
+    usage: 'deploy <name> [key=value …] [--preset <preset>] [--dry-run] [--full] [--force]',
     summary: 'Create or change a Jenkins instance.',
     details: [
       'A new instance is deployed at once; a change to an existing one shows the diff and asks to confirm.',
       'Keys: see `help keys`. `--preset` (repeatable) sets the pod templates, e.g. --preset maven --preset node.',
       '`--dry-run` shows what would change and changes nothing.',
+      '`--full` shows the whole plan: every changed field and the complete JCasC diff (in Slack as a file).',
       '`--force` takes over fields another tool (e.g. kubectl) owns, after a deploy reported the conflict.',
     ],
     examples: ['deploy ci', 'deploy ci replicas=1 service=NodePort storage=static:10Gi hostPath=/data/jenkins', 'deploy ci agent.image=registry.local/jnlp:1 agent.cpu=500m agent.memory=500Mi retention=onFailure idle=10', 'deploy ci --preset maven --dry-run'],
@@ -83,10 +84,10 @@ export const COMMANDS: CommandHelp[] = [
   },
   {
     name: 'diff',
-    usage: 'diff <name> [key=value …] [--preset <preset>]',
+    usage: 'diff <name> [key=value …] [--preset <preset>] [--full]',
     summary: 'Show what a deploy with these settings would change, changing nothing.',
-    details: ['Same keys as deploy (see `help keys`).'],
-    examples: ['diff ci', 'diff ci replicas=0', 'diff ci controller.javaOpts="-Xmx2g -Dhudson.footerURL=https://ci.example.com"'],
+    details: ['Same keys as deploy (see `help keys`).', 'JCasC changes show as a unified diff with context; `--full` shows the whole plan (in Slack as a file).'],
+    examples: ['diff ci', 'diff ci replicas=0', 'diff ci idle=10 --full', 'diff ci controller.javaOpts="-Xmx2g -Dhudson.footerURL=https://ci.example.com"'],
     mutating: false,
   },
   {
@@ -217,12 +218,14 @@ function parseDeployLike(name: 'deploy' | 'diff', args: string[]): ParsedCommand
   let instance: string | undefined;
   let dryRun = false;
   let force = false;
+  let full = false;
   const presets: string[] = [];
   const settingWords: string[] = [];
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
     if (arg === '--dry-run' && name === 'deploy') dryRun = true;
     else if (arg === '--force' && name === 'deploy') force = true;
+    else if (arg === '--full') full = true;
     else if (arg === '--preset' || arg.startsWith('--preset=')) {
       const value = arg === '--preset' ? args[++i] : arg.slice('--preset='.length);
       if (!value || value.startsWith('-')) throw new UsageError('--preset needs a preset name, e.g. --preset maven (see `templates`)', name);
@@ -234,7 +237,8 @@ function parseDeployLike(name: 'deploy' | 'diff', args: string[]): ParsedCommand
   }
   if (instance === undefined) throw new UsageError(`${name} needs an instance name`, name);
   const settings = [...presetSettings(presets), ...settingWords.flatMap(parseSetting)];
-  return name === 'deploy' ? { name, instance, settings, dryRun, force } : { name, instance, settings };
+  const shown = full ? { full } : {};
+  return name === 'deploy' ? { name, instance, settings, dryRun, force, ...shown } : { name, instance, settings, ...shown };
 }
 
 function parseScale(args: string[]): ParsedCommand {

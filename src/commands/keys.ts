@@ -62,8 +62,13 @@ export function parseSetting(word: string): Setting[] {
   const key = word.slice(0, eq);
   const text = word.slice(eq + 1);
   const short = SHORT_KEYS.find((k) => k.key === key) ?? SHORT_KEYS.find((k) => k.key.toLowerCase() === key.toLowerCase());
-  if (short) return short.expand(text).map(({ path, value }) => ({ key, path: parsePath(path), value }));
+  if (short) {
+    const settings = short.expand(text).map(({ path, value }) => ({ key, path: parsePath(path), value }));
+    if (settings.some((s) => s.path.at(-1) === 'memory')) refuseBareMemory(key, text);
+    return settings;
+  }
   const path = parsePath(key);
+  if (path.at(-1) === 'memory') refuseBareMemory(key, text);
   if (path.length < 2 && path[0] !== 'namespace') {
     throw new KeyError(`unknown key '${key}'; allowed: ${SHORT_KEYS.map((k) => k.key).join(', ')}, or a spec path starting with ${SPEC_SECTIONS.join('., ')}. (e.g. controller.javaOpts=-Xmx2g)`);
   }
@@ -71,6 +76,20 @@ export function parseSetting(word: string): Setting[] {
     throw new KeyError(`unknown key '${key}'; a spec path starts with ${SPEC_SECTIONS.join(', ')}; short keys: ${SHORT_KEYS.map((k) => k.key).join(', ')}`);
   }
   return [{ key, path, value: parseScalar(text) }];
+}
+
+/**
+ * A memory quantity without a unit is bytes to Kubernetes: `agent.memory=500` would give the pod 500 bytes and it
+ * could never start. Nobody means that from chat, so a bare number is refused with the spellings that are meant.
+ */
+function refuseBareMemory(key: string, text: string): void {
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text.trim())) return;
+  const n = text.trim();
+  throw new SpecError([{
+    path: key,
+    value: text,
+    message: `a memory size needs a unit: ${n} alone means ${n} bytes. Write ${n}Mi (mebibytes) or ${n}Gi (gibibytes); ${n}M and ${n}G are decimal megabytes and gigabytes`,
+  }]);
 }
 
 function storage(text: string): Array<{ path: string; value: unknown }> {

@@ -19,16 +19,40 @@ export function errorMessage(title: string, blocks: Block[] = [], failure: Failu
   return { tone: 'danger', title, blocks, ephemeral: true, failure };
 }
 
+/** The exit-code contract of every command and front end (README "Exit codes", `--help`). */
+export const EXIT_CODES = {
+  done: 0,
+  /** The operation ran and failed, or the instance did not become ready. */
+  failed: 1,
+  /** Bad usage or refused input: bad command, option, setting or spec; not allowed; not confirmed. */
+  usage: 2,
+  /** No such instance (or pod template of an instance). */
+  notFound: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+export const EXIT_CODES_HELP = 'Exit status: 0 done; 1 the operation failed (or the instance did not become ready); ' +
+  '2 bad usage or refused input (bad arguments, settings or spec, not allowed, not confirmed); 3 not found (no such instance or template).';
+
 /**
  * The one rule from a message to a process exit code (the CLI; the console counts non-zero as failed):
- * 2 when the input was refused (bad command or settings, spec errors, no such instance, not allowed, not confirmed),
- * 1 when the operation ran and failed or did not become ready (and any other `danger`), else 0 — warnings such as
- * "not every controller is ready" in a status are information.
+ * 3 when what was named does not exist, 2 when the input was refused (bad command or settings, spec errors, not
+ * allowed, not confirmed), 1 when the operation ran and failed or did not become ready (and any other `danger`),
+ * else 0 — warnings such as "not every controller is ready" in a status are information.
  */
-export function exitCodeFor(message: Message): 0 | 1 | 2 {
-  if (message.failure === 'input' || message.failure === 'refused') return 2;
-  if (message.failure === 'operation' || message.tone === 'danger') return 1;
-  return 0;
+export function exitCodeFor(message: Message): ExitCode {
+  if (message.failure === 'not-found') return EXIT_CODES.notFound;
+  if (message.failure === 'input' || message.failure === 'refused') return EXIT_CODES.usage;
+  if (message.failure === 'operation' || message.tone === 'danger') return EXIT_CODES.failed;
+  return EXIT_CODES.done;
+}
+
+/** Several messages' codes as one: the first failure that is not "failed" says more (a refusal, a missing instance). */
+export function worstExitCode(a: ExitCode, b: ExitCode): ExitCode {
+  if (a === 0) return b;
+  if (b === 0) return a;
+  return a === EXIT_CODES.failed ? b : a;
 }
 
 /** Turns any error a command meets into what the user should read. */
@@ -48,7 +72,7 @@ export function messageForError(err: unknown): Message {
       { type: 'context', text: 'Nothing was changed. Type `help keys` for the keys deploy accepts.' },
     ], 'input');
   }
-  if (err instanceof UnknownInstanceError) return errorMessage(capitalize(err.message), [], 'input');
+  if (err instanceof UnknownInstanceError) return errorMessage(capitalize(err.message), [], 'not-found');
   if (err instanceof BoundsError) {
     return errorMessage('Not allowed', [
       { type: 'text', text: `\`${truncate(err.key, 200)}\` = \`${truncate(err.value, 200)}\`: ${err.rule}.` },

@@ -25,14 +25,15 @@ export interface Message {
   ephemeral?: boolean;
   attachment?: Attachment;
   /**
-   * Set when the message says the command did not do what was asked: `input` (bad command, setting or spec, no such
-   * instance), `refused` (not allowed, not confirmed, a confirmation no longer valid) or `operation` (it ran and failed,
-   * or did not become ready). Chat shows the tone; front ends that end with a status (the CLI) read this.
+   * Set when the message says the command did not do what was asked: `input` (bad command, setting or spec),
+   * `refused` (not allowed, not confirmed, a confirmation no longer valid), `not-found` (no such instance or pod
+   * template) or `operation` (it ran and failed, or did not become ready). Chat shows the tone; front ends that end
+   * with a status (the CLI, the piped console) read this through `exitCodeFor`.
    */
   failure?: Failure;
 }
 
-export type Failure = 'input' | 'refused' | 'operation';
+export type Failure = 'input' | 'refused' | 'not-found' | 'operation';
 
 /** A question the transport must put to the user before a command goes on. */
 export interface Confirmation {

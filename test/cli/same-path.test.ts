@@ -92,7 +92,7 @@ describe('the same command through chat, the console and the CLI', () => {
     await atCli(cliDir, 'deploy', 'ci');
     const consoleText = await atConsole(consoleDir, ['scale ci 0']);
     const cli = await atCli(cliDir, 'scale', 'ci', '0');
-    expect(consoleText).toContain('✔ ci is hibernating');
+    expect(consoleText).toContain('✔ ci set to 0 controllers in its files (dry run: nothing ran)');
     expect(cli).toEqual({ code: 0, stdout: consoleText, stderr: '' });
   });
 

@@ -43,7 +43,7 @@ async function confirm(token: string): Promise<RecordingReply> {
 describe('commands on the directory target', () => {
   it('deploys a new instance at once, writing its manifests, with progress steps', async () => {
     const reply = await run('deploy ci service=NodePort nodePort=30080 agent.cpu=500m agent.memory=500Mi retention=onFailure idle=10');
-    expect(reply.last).toMatchObject({ tone: 'success', title: 'ci created and ready' });
+    expect(reply.last).toMatchObject({ tone: 'success', title: 'ci written as files (dry run: nothing runs)' });
     expect(reply.progresses.length).toBeGreaterThan(2);
     expect(textOf(reply.progresses.at(-1)!)).toContain('statefulset-ci.yaml');
     expect(readdirSync(join(dir, 'ci', 'manifests'))).toContain('10-statefulset-ci.yaml');
@@ -107,7 +107,7 @@ describe('already-parsed commands (the CLI door) with operator input', () => {
     expect(textOf(question.message)).toMatch(/Apply these changes to ci\?[\s\S]*update StatefulSet\/ci \(team\)/);
     const done = new RecordingReply();
     await runner.confirm(question.token, cli, done);
-    expect(done.last).toMatchObject({ tone: 'success', title: 'ci updated and ready' });
+    expect(done.last).toMatchObject({ tone: 'success', title: 'ci rewritten as files (dry run: nothing runs)' });
     expect(readFileSync(join(dir, 'ci', 'values.yaml'), 'utf8')).toMatch(/-Xmx2g/);
     const again = new RecordingReply();
     await runner.confirm(question.token, cli, again);
@@ -132,7 +132,10 @@ describe('already-parsed commands (the CLI door) with operator input', () => {
     expect(exitCodeFor((await run('status ci')).last)).toBe(0);
     expect(exitCodeFor((await run('scale ci many')).last)).toBe(2);
     expect(exitCodeFor((await run('deploy ci storage=static:10Gi')).last)).toBe(2);
-    expect(exitCodeFor((await run('password nobody')).last)).toBe(2);
+    expect(exitCodeFor((await run('password nobody')).last)).toBe(3);
+    expect(exitCodeFor((await run('status nobody')).last)).toBe(3);
+    expect(exitCodeFor((await run('scale ci template nosuch 2')).last)).toBe(3);
+    expect(exitCodeFor((await run('deploy ci agent.memory=500')).last)).toBe(2);
     const mallory: Caller = { userId: 'UMAL', transport: 'slack', channel: 'COPS' };
     const denied = new RecordingReply();
     await runner.handle('delete ci', mallory, denied);

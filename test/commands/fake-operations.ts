@@ -17,7 +17,8 @@ export class FakeOperations implements Operations {
   constructor() {
     const instances = this.instances;
     this.target = {
-      kind: 'directory',
+      // Behaves like a cluster: things become ready (the directory target's wording is tested on the real one).
+      kind: 'cluster',
       description: 'fake',
       listInstances: async () => [...instances.keys()],
       loadValues: async (name: string) => instances.get(name)?.values,

@@ -229,8 +229,11 @@ describe('scale', () => {
   it('changes the agent cap, and a template cap keeping the instance cap', async () => {
     await deployed();
     expect((await run('scale ci agents 20')).last.title).toBe('ci: at most 20 agent pods');
+    expect((await run('scale ci template maven 5')).last).toMatchObject({ title: 'ci has no pod template named maven', failure: 'not-found' });
+    const stored = ops.instances.get('ci')!;
+    stored.values = { ...stored.values, agents: { ...(stored.values.agents as object), templates: [{ preset: 'maven' }, { preset: 'node' }] } };
     expect((await run('scale ci template maven 5')).last.title).toBe('ci: at most 5 maven agent pods');
-    expect(ops.calls).toEqual(['scale-agents ci 20', 'scale-agents ci 20 maven=5']);
+    expect(ops.calls.filter((c) => c.startsWith('scale'))).toEqual(['scale-agents ci 20', 'scale-agents ci 20 maven=5']);
   });
 
   it('answers that an unknown instance does not exist', async () => {

@@ -51,13 +51,14 @@ describe('npm start without Slack tokens: the console as a child process', () =>
     expect(run.stderr).toContain(`jenkins-chatops console: target directory ${dir}`);
     expect(run.stderr).toContain('This is a dry-run directory');
     expect(run.stdout).toContain('jenkins> deploy ci service=NodePort\nDeploying ci…\n');
-    expect(run.stdout).toContain('✔ ci created and ready');
+    expect(run.stdout).toContain('✔ ci written as files (dry run: nothing runs)');
+    expect(run.stdout).not.toContain('ready');
     expect(run.stdout).toContain('jenkins> status ci\n');
     expect(run.stdout).toContain('Delete ci?');
     expect(run.stdout).toContain('✖ Not confirmed: nothing was changed');
     expect(run.stdout).not.toContain('\x1b[');
     expect(run.code).toBe(1);
-    expect(readdirSync(join(dir, 'ci', 'manifests'))).toContain('09-statefulset-ci.yaml');
+    expect(readdirSync(join(dir, 'ci', 'manifests')).some((f) => /^\d\d-statefulset-ci\.yaml$/.test(f))).toBe(true);
   });
 
   it('confirms with --yes and exits 0 when every command succeeded', async () => {
@@ -84,7 +85,7 @@ describe('the cluster subcommands as a child process (no terminal)', () => {
     const deployed = await runEntry(['deploy', 'ci', '--dir', dir], '');
     expect(deployed.code).toBe(0);
     expect(deployed.stdout).toContain('Deploying ci…\n');
-    expect(deployed.stdout).toContain('✔ ci created and ready');
+    expect(deployed.stdout).toContain('✔ ci written as files (dry run: nothing runs)');
     expect(deployed.stdout).not.toContain('\x1b[');
 
     const refused = await runEntry(['delete', 'ci', '--dir', dir], 'y\n');
@@ -92,7 +93,7 @@ describe('the cluster subcommands as a child process (no terminal)', () => {
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain('Delete ci?');
     expect(refused.stderr).toContain('re-run with --yes');
-    expect(existsSync(join(dir, 'ci', 'manifests', '09-statefulset-ci.yaml'))).toBe(true);
+    expect(readdirSync(join(dir, 'ci', 'manifests')).some((f) => /^\d\d-statefulset-ci\.yaml$/.test(f))).toBe(true);
 
     const deleted = await runEntry(['delete', 'ci', '--yes', '--dir', dir], '');
     expect(deleted.code).toBe(0);

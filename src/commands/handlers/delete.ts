@@ -1,7 +1,7 @@
 // delete <name> [--purge]: always asks, and says what stays.
 import type { ParsedCommand } from '../grammar.js';
 import { limit, message } from '../messages.js';
-import { notFound } from './outcome.js';
+import { homeNamespace, loadStored, notFound } from './outcome.js';
 import type { Handler } from './types.js';
 import { guard } from './guard.js';
 
@@ -10,7 +10,9 @@ type Delete = Extract<ParsedCommand, { name: 'delete' }>;
 export const remove: Handler<Delete> = async (cmd, ctx) => {
   const namespace = cmd.operator?.namespace;
   const [status] = await ctx.ops.status(cmd.instance, namespace);
-  if (!status?.exists) return notFound(cmd.instance);
+  if (!status?.exists || (namespace && !(await loadStored(ctx, cmd.instance, namespace)))) {
+    return notFound(cmd.instance, namespace, namespace ? await homeNamespace(ctx, cmd.instance) : undefined);
+  }
   const stored = await ctx.ops.target.loadValues(cmd.instance, status.namespace);
   guard(ctx, cmd.instance, stored, [], status.namespace);
   const claims = status.volumes.map((v) => v.claim);

@@ -3,9 +3,10 @@ import type { DeployResult } from '../../operations/api.js';
 import { mergeLayers, type Values } from '../../instance/index.js';
 import { settingsToChanges } from '../changes.js';
 import type { ParsedCommand } from '../grammar.js';
+import type { Setting } from '../keys.js';
 import { changedObjectCount, message, planItems } from '../messages.js';
 import type { Block, Message } from '../model.js';
-import { outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
+import { filesOnly, FILES_ONLY_NOTE, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
 import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext } from './types.js';
 import { guard } from './guard.js';
@@ -24,11 +25,32 @@ async function desired(cmd: Deploy | Diff, ctx: HandlerContext): Promise<Desired
   const stored = await ctx.ops.target.loadValues(cmd.instance, cmd.operator?.namespace);
   const layers = cmd.operator?.values ?? [];
   const current = mergeLayers([{ values: stored ?? {} }, ...layers.map((values) => ({ values }))], ctx.sources);
-  const changes = [...layers, settingsToChanges(cmd.instance, cmd.settings, current)];
+  const changes = [...layers, settingsToChanges(cmd.instance, presetAliases(cmd.settings, ctx), current)];
   const typed = cmd.settings.find((s) => s.path.length === 1 && s.path[0] === 'namespace')?.value;
   const namespace = typeof typed === 'string' ? typed : cmd.operator?.namespace;
   guard(ctx, cmd.instance, stored, changes, namespace);
   return { stored, changes, ...(namespace ? { namespace } : {}) };
+}
+
+/**
+ * `--preset default` names the template the `jnlp` preset creates (what `templates` used to list): a name that is no
+ * preset but is the template name of exactly one preset means that preset.
+ */
+function presetAliases(settings: Setting[], ctx: HandlerContext): Setting[] {
+  const { presets } = ctx.sources;
+  const byTemplate = new Map<string, string[]>();
+  for (const [preset, values] of presets) {
+    if (typeof values.name === 'string' && values.name !== preset) byTemplate.set(values.name, [...(byTemplate.get(values.name) ?? []), preset]);
+  }
+  const alias = (name: unknown): unknown => {
+    if (typeof name !== 'string' || presets.has(name)) return name;
+    const found = byTemplate.get(name);
+    return found?.length === 1 ? found[0] : name;
+  };
+  return settings.map((s) => {
+    if (s.key !== '--preset' || !Array.isArray(s.value)) return s;
+    return { ...s, value: s.value.map((t: unknown) => (t && typeof t === 'object' && 'preset' in t ? { ...t, preset: alias((t as { preset: unknown }).preset) } : t)) };
+  });
 }
 
 export const deploy: Handler<Deploy> = async (cmd, ctx) => {
@@ -36,7 +58,7 @@ export const deploy: Handler<Deploy> = async (cmd, ctx) => {
   const request = { instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}), ...(cmd.force ? { force: true } : {}) };
   if (cmd.dryRun) {
     const preview = await ctx.ops.preview(request);
-    if (preview.plan.empty) return answer(noChanges(cmd.instance));
+    if (preview.plan.empty) return answer(noChanges(cmd.instance, ctx));
     return answer(planMessage(cmd.instance, preview, `Dry run: deploying ${cmd.instance} would change`));
   }
   const wait = cmd.operator?.wait ?? true;
@@ -67,7 +89,7 @@ export const deploy: Handler<Deploy> = async (cmd, ctx) => {
 export const diff: Handler<Diff> = async (cmd, ctx) => {
   const { changes, namespace } = await desired(cmd, ctx);
   const preview = await ctx.ops.preview({ instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}) });
-  if (preview.plan.empty) return answer(noChanges(cmd.instance));
+  if (preview.plan.empty) return answer(noChanges(cmd.instance, ctx));
   return answer(planMessage(cmd.instance, preview, preview.created ? `${cmd.instance} does not exist yet: deploy would create` : `Deploying ${cmd.instance} would change`));
 };
 
@@ -77,8 +99,9 @@ function requestedReplicas(changes: Values[], ctx: HandlerContext): number {
   return typeof controller?.replicas === 'number' ? controller.replicas : 1;
 }
 
-function noChanges(instance: string): Message {
-  return message('info', `${instance}: no changes`, [{ type: 'context', text: 'The cluster already matches these settings.' }]);
+function noChanges(instance: string, ctx: HandlerContext): Message {
+  const where = filesOnly(ctx) ? `The files of ${instance} in the dry-run directory already match these settings (nothing runs there).` : 'The cluster already matches these settings.';
+  return message('info', `${instance}: no changes`, [{ type: 'context', text: where }]);
 }
 
 function planMessage(instance: string, preview: DeployResult, title: string): Message {
@@ -103,6 +126,6 @@ async function deployResultMessage(result: DeployResult, ctx: HandlerContext): P
   const urls = await instanceUrls(ctx, instance, result.bundle.namespace);
   if (urls[0]) fields.push({ label: 'URL', value: urls[0] });
   facts.push({ type: 'fields', fields });
-  if (!result.applied) return message('info', `${instance}: nothing to apply`, facts);
-  return outcomeMessage(instance, verb, result.outcome, facts);
+  if (!result.applied) return message('info', `${instance}: nothing to apply`, filesOnly(ctx) ? [...facts, FILES_ONLY_NOTE] : facts);
+  return outcomeMessage(instance, filesOnly(ctx) ? (result.created ? 'written' : 'rewritten') : verb, result.outcome, facts, filesOnly(ctx));
 }

@@ -1,10 +1,10 @@
 // scale <name> <replicas> | agents <cap> | template <t> <instanceCap>.
-import { mergeLayers, type Values } from '../../instance/index.js';
+import { mergeLayers, resolveSpec, type Values } from '../../instance/index.js';
 import type { Outcome } from '../../operations/target.js';
 import type { ParsedCommand } from '../grammar.js';
 import { changedObjectCount, message, planItems } from '../messages.js';
 import type { Message } from '../model.js';
-import { notFound, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
+import { filesOnly, FILES_ONLY_NOTE, homeNamespace, loadStored, notFound, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
 import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext, type Planned } from './types.js';
 import { guard } from './guard.js';
@@ -13,8 +13,8 @@ type Scale = Extract<ParsedCommand, { name: 'scale' }>;
 
 export const scale: Handler<Scale> = async (cmd, ctx) => {
   const namespace = cmd.operator?.namespace;
-  const stored = await ctx.ops.target.loadValues(cmd.instance, namespace);
-  if (!stored) return notFound(cmd.instance);
+  const stored = await loadStored(ctx, cmd.instance, namespace);
+  if (!stored) return notFound(cmd.instance, namespace, namespace ? await homeNamespace(ctx, cmd.instance) : undefined);
   guard(ctx, cmd.instance, stored, [], namespace);
   if (cmd.what === 'agents') {
     return runNow(`Scaling agents of ${cmd.instance}…`, async (onProgress) => {
@@ -25,6 +25,8 @@ export const scale: Handler<Scale> = async (cmd, ctx) => {
     });
   }
   if (cmd.what === 'template') {
+    const missing = missingTemplate(stored, cmd.instance, cmd.template, ctx);
+    if (missing) return answer(missing);
     // The one place that knows: scaleAgents sets the instance's containerCap too, so a template cap keeps the current one.
     const containerCap = currentContainerCap(stored, ctx);
     return runNow(`Scaling agent template ${cmd.template} of ${cmd.instance}…`, async (onProgress) => {
@@ -34,6 +36,21 @@ export const scale: Handler<Scale> = async (cmd, ctx) => {
   }
   return scaleControllers(cmd, ctx, stored);
 };
+
+/** A template the instance does not have is answered as such (not as a missing instance), with the names it has. */
+function missingTemplate(stored: Values, instance: string, template: string, ctx: HandlerContext): Message | undefined {
+  let names: string[];
+  try {
+    names = resolveSpec([{ values: { ...stored, name: instance } }], ctx.sources).agents.templates.map((t) => t.name);
+  } catch {
+    return undefined; // the stored values no longer resolve: the operation reports why
+  }
+  if (names.includes(template)) return undefined;
+  return message('danger', `${instance} has no pod template named ${template}`, [
+    { type: 'text', text: `Its pod templates: ${names.join(', ') || 'none'}.` },
+    { type: 'context', text: `\`scale ${instance} template <template> <instanceCap>\` takes one of these names (a template's name, not its preset).` },
+  ], { ephemeral: true, failure: 'not-found' });
+}
 
 function currentContainerCap(stored: Values, ctx: HandlerContext): number {
   const agents = mergeLayers([{ values: stored }], ctx.sources).agents as { containerCap?: number } | undefined;
@@ -50,6 +67,9 @@ async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ct
   const namespace = cmd.operator?.namespace;
   const execute: Execute = async (onProgress) => {
     const result = await ctx.ops.scaleControllers({ instance, namespace, replicas, actor: ctx.actor, wait: replicas > 0, onProgress });
+    if (replicas === 0 && filesOnly(ctx)) {
+      return message('success', `${instance} set to 0 controllers in its files (dry run: nothing ran)`, [FILES_ONLY_NOTE]);
+    }
     if (replicas === 0) {
       return message('success', `${instance} is hibernating`, [
         { type: 'text', text: 'The controller is stopped; its volume, jobs and configuration are kept.' },
@@ -59,7 +79,7 @@ async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ct
     const urls = await instanceUrls(ctx, instance, result.bundle.namespace);
     return outcomeMessage(instance, `scaled to ${replicas} controller${replicas === 1 ? '' : 's'}`, result.outcome, [
       { type: 'fields', fields: [{ label: 'Controllers', value: String(replicas) }, ...(urls[0] ? [{ label: 'URL', value: urls[0] }] : [])] },
-    ]);
+    ], filesOnly(ctx));
   };
   const title = replicas === 0 ? `Hibernating ${instance}…` : `Scaling ${instance} to ${replicas}…`;
   if (replicas <= 1) return runNow(title, execute);

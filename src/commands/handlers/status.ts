@@ -4,6 +4,7 @@ import { formatAge } from '../format.js';
 import type { ParsedCommand } from '../grammar.js';
 import { limit, message } from '../messages.js';
 import type { Block, Message } from '../model.js';
+import { homeNamespace, loadStored, notFound } from './outcome.js';
 import { answer, type Handler, type HandlerContext } from './types.js';
 import { visible } from './guard.js';
 
@@ -13,17 +14,33 @@ type Status = Extract<ParsedCommand, { name: 'status' }>;
 const MAX_INSTANCES = 12;
 
 export const status: Handler<Status> = async (cmd, ctx) => {
-  const statuses = await ctx.ops.status(cmd.instance, cmd.operator?.namespace);
-  // A bounded caller sees only instances in the namespaces the policy lets chat reach.
-  const existing = statuses.filter((s) => s.exists && visible(ctx, s.name, s.namespace));
-  if (cmd.instance !== undefined && existing.length === 0) {
-    return answer(message('warning', `No instance named ${cmd.instance}`, [{ type: 'context', text: `\`deploy ${cmd.instance}\` creates it; \`status\` lists the existing ones.` }], { ephemeral: true, failure: 'input' }));
+  const namespace = cmd.operator?.namespace;
+  const statuses = await ctx.ops.status(cmd.instance, namespace);
+  // A bounded caller sees only instances in the namespaces the policy lets chat reach; with -n, only what lives there
+  // (a target may report any name in the namespace it was asked about).
+  const existing: InstanceStatus[] = [];
+  for (const s of statuses) {
+    if (!s.exists || !visible(ctx, s.name, s.namespace)) continue;
+    if (namespace && !(await loadStored(ctx, s.name, namespace))) continue;
+    existing.push(s);
   }
-  if (existing.length === 0) return answer(message('info', 'No Jenkins instances yet', [{ type: 'context', text: 'Create one with `deploy <name>`.' }]));
-  return answer(statusMessage(existing));
+  if (cmd.instance !== undefined && existing.length === 0) {
+    return notFound(cmd.instance, namespace, namespace ? await homeNamespace(ctx, cmd.instance) : undefined);
+  }
+  if (existing.length === 0) {
+    return answer(message('info', namespace ? `No Jenkins instances in namespace ${namespace}` : 'No Jenkins instances yet', [{ type: 'context', text: 'Create one with `deploy <name>`.' }]));
+  }
+  return answer(statusMessage(existing, ctx.ops.target.kind === 'directory'));
 };
 
-export function statusMessage(statuses: InstanceStatus[]): Message {
+/** `filesOnly`: the dry-run directory target, where nothing runs: the status says so instead of "0/1 ready". */
+export function statusMessage(statuses: InstanceStatus[], filesOnly = false): Message {
+  if (filesOnly) {
+    const blocks: Block[] = statuses.slice(0, MAX_INSTANCES).flatMap((s, i) => [...(i > 0 ? [{ type: 'divider' as const }] : []), ...fileBlocks(s)]);
+    blocks.push({ type: 'context', text: 'Dry-run directory: these are files only; nothing runs until they are applied to a cluster (kubectl apply -f <dir>/<name>/manifests).' });
+    const title = statuses.length === 1 ? `${statuses[0]!.name}: files only, nothing runs` : `${statuses.length} Jenkins instances (files only, nothing runs)`;
+    return message('info', title, blocks);
+  }
   const shown = statuses.slice(0, MAX_INSTANCES);
   const blocks: Block[] = shown.flatMap((s, i) => [...(i > 0 ? [{ type: 'divider' as const }] : []), ...instanceBlocks(s)]);
   if (statuses.length > shown.length) blocks.push({ type: 'context', text: `… and ${statuses.length - shown.length} more: ask for one with \`status <name>\`` });
@@ -35,6 +52,20 @@ export function statusMessage(statuses: InstanceStatus[]): Message {
 function summary(s: InstanceStatus): string {
   if (s.replicas.desired === 0) return 'hibernated (0 controllers)';
   return `${s.replicas.ready}/${s.replicas.desired} controller${s.replicas.desired === 1 ? '' : 's'} ready`;
+}
+
+/** An instance of the directory target: what would run, not what runs. */
+function fileBlocks(s: InstanceStatus): Block[] {
+  const controllers = s.replicas.desired === 0 ? '0 (hibernated)' : `${s.replicas.desired} once applied (none runs now)`;
+  return [
+    { type: 'text', text: `${s.name} (namespace ${s.namespace}): written to files, not running anywhere` },
+    { type: 'fields', fields: [
+      { label: 'Controllers', value: controllers },
+      { label: 'Volumes', value: s.volumes.length ? s.volumes.map((v) => `${v.volume ?? v.claim} (file only)`).join(', ') : 'claimed when applied' },
+      { label: 'URL', value: s.urls[0] ?? '–' },
+      { label: 'JCasC', value: s.casc.desired ? `revision ${s.casc.desired} written` : '–' },
+    ] },
+  ];
 }
 
 function instanceBlocks(s: InstanceStatus): Block[] {

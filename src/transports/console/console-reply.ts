@@ -1,7 +1,7 @@
 // How a terminal answers a running command: progress as checklist lines, results as text, and confirmations as a
 // y/N question (or `--yes`, or a refusal when no one can answer). The console and the CLI both use it, so a command
 // reads and confirms the same at the `jenkins>` prompt and on the command line.
-import { exitCodeFor } from '../../commands/messages.js';
+import { exitCodeFor, worstExitCode, type ExitCode } from '../../commands/messages.js';
 import type { Caller, Confirmation, Message, Reply } from '../../commands/model.js';
 import type { CommandRunner } from '../../commands/runner.js';
 import { renderBlock, renderText } from './render-text.js';
@@ -26,8 +26,8 @@ const PIPED_HINT = 'Piped input cannot answer y/N; run with --yes to confirm suc
 
 /** Prints progress as new checklist lines (a terminal cannot edit a message), then the result. */
 export class ConsoleReply implements Reply {
-  /** The exit code the messages so far call for (the worst of them): see `exitCodeFor`. */
-  exitCode: 0 | 1 | 2 = 0;
+  /** The exit code the messages so far call for: see `exitCodeFor` and `worstExitCode`. */
+  exitCode: ExitCode = 0;
   private title: string | undefined;
   private printedSteps: string[] = [];
 
@@ -80,7 +80,7 @@ export class ConsoleReply implements Reply {
   }
 
   private note(message: Message): void {
-    this.exitCode = Math.max(this.exitCode, exitCodeFor(message)) as 0 | 1 | 2;
+    this.exitCode = worstExitCode(this.exitCode, exitCodeFor(message));
   }
 
   private render(message: Message): string {
