@@ -14,6 +14,8 @@ export interface SlackClientOptions {
   retryConfig?: RetryOptions;
   /** Where SLACK_API_URL is read; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The client's own log lines (default: the SDK's console logger). */
+  logger?: WebClientOptions['logger'];
 }
 
 export function slackClientOptions(options: SlackClientOptions = {}): WebClientOptions {
@@ -22,6 +24,7 @@ export function slackClientOptions(options: SlackClientOptions = {}): WebClientO
     rejectRateLimitedCalls: true,
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(slackApiUrl ? { slackApiUrl } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   };
 }
 

@@ -1,13 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import nock from 'nock';
 import { SocketModeReceiver } from '@slack/bolt';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/observability/logger.js';
 import { createSlackBot } from '../../src/transports/slack/bot.js';
 import { readSlackConfig } from '../../src/transports/slack/config.js';
-import { FakeRunner, FAKE_BOT_TOKEN, waitFor } from './helpers/harness.js';
-import { BOT_ID, BOT_USER_ID, slashCommandBody } from './helpers/payloads.js';
-import { FakeSlack } from './helpers/slack-web-api.js';
+import { FakeRunner, FAKE_BOT_TOKEN } from './helpers/harness.js';
+import { BOT_ID, BOT_USER_ID } from './helpers/payloads.js';
 
 const FAKE_APP_TOKEN = 'xapp-1-A0TEST-not-real';
 
@@ -33,7 +31,8 @@ describe('Slack configuration', () => {
   });
 });
 
-describe('Socket Mode (not connected: no network in tests)', () => {
+// Socket Mode over a real WebSocket (connect, envelopes, acks, reconnects) is in socket-mode.test.ts.
+describe('Socket Mode, built but not started', () => {
   function socketBot(runner: FakeRunner) {
     let logs = '';
     const destination = new Writable({ write: (chunk: Buffer, _e, done) => ((logs += chunk.toString()), done()) });
@@ -53,20 +52,5 @@ describe('Socket Mode (not connected: no network in tests)', () => {
     expect(bot.mode).toBe('socket');
     expect((bot.app as unknown as { receiver: unknown }).receiver).toBeInstanceOf(SocketModeReceiver);
     expect(bot.isReady()).toBe(false);
-  });
-
-  it('runs a delivered command once and drops a redelivery marked with retry_attempt', async () => {
-    new FakeSlack();
-    const runner = new FakeRunner({ handle: async (_t, _c, reply) => reply.result({ tone: 'success', title: 'ok', blocks: [] }) });
-    const { bot, logs } = socketBot(runner);
-    const body = Object.fromEntries(new URLSearchParams(slashCommandBody('scale ci 0')));
-    const acks: string[] = [];
-    // What SocketModeReceiver hands to the app for an envelope (retryNum comes from retry_attempt).
-    await bot.app.processEvent({ body, ack: async () => void acks.push('first') });
-    await bot.app.processEvent({ body, ack: async () => void acks.push('retry'), retryNum: 1, retryReason: 'timeout' });
-    await waitFor(() => logs().includes('ignored a redelivered slash command'), 'the redelivery to be dropped');
-    expect(acks).toEqual(['first', 'retry']);
-    expect(runner.calls).toHaveLength(1);
-    nock.cleanAll();
   });
 });

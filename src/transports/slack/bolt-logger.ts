@@ -10,9 +10,14 @@ const TO_PINO: Record<LogLevel, string> = {
   [LogLevel.ERROR]: 'error',
 };
 
-export function boltLogger(logger: Logger): BoltLogger {
+/**
+ * `demote`: lines (by their text) written at debug instead, e.g. the SDK's own report of a failed call that the bot
+ * already logs once per attempt in its own words.
+ */
+export function boltLogger(logger: Logger, options: { demote?: RegExp } = {}): BoltLogger {
   let log = logger.child({ component: 'bolt' });
-  const write = (level: 'debug' | 'info' | 'warn' | 'error', parts: unknown[]): void => {
+  const write = (asked: 'debug' | 'info' | 'warn' | 'error', parts: unknown[]): void => {
+    const level = options.demote && asked !== 'debug' && typeof parts[0] === 'string' && options.demote.test(parts[0]) ? 'debug' : asked;
     // Bolt logs at debug on every request: build the line only when it will be written.
     if (!log.isLevelEnabled(level)) return;
     const errors = parts.filter((part): part is Error => part instanceof Error);

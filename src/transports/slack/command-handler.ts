@@ -13,12 +13,23 @@ import { SlackReply } from './slack-reply.js';
 
 export const SLASH_COMMAND = '/jenkins';
 
+export const NOT_CONNECTED_YET =
+  'jenkins-chatops is starting and cannot reach the Slack API yet, so it could not answer you. Nothing was run; try again in a minute.';
+
 export function registerSlashCommand(app: App, deps: HandlerDeps, name = SLASH_COMMAND): void {
   app.command(name, async ({ ack, command, respond, context }) => {
     // Slack gives 3 seconds; acknowledge before anything else so the user never sees a timeout.
     deps.work.arrived();
-    await ack();
     const label = commandLabel(command.text);
+    if (deps.slackAnswered && !deps.slackAnswered()) {
+      // Nothing could be posted back (the Web API does not answer yet): say so in the ack, which Slack shows the
+      // user, instead of acking and dropping the command.
+      await ack({ response_type: 'ephemeral', text: NOT_CONNECTED_YET });
+      deps.logger.warn({ command: label, user: command.user_id }, 'refused a command: Slack has not answered the bot yet');
+      deps.metrics?.commandsTotal.inc({ command: label, result: 'refused' });
+      return;
+    }
+    await ack();
     if (isRedelivery(context as RetryContext)) {
       deps.logger.warn({ command: label, user: command.user_id, retryNum: context.retryNum }, 'ignored a redelivered slash command');
       deps.metrics?.commandsTotal.inc({ command: label, result: 'ignored_retry' });

@@ -22,4 +22,6 @@ export interface HandlerDeps {
   /** Minimum time between two edits of one progress message. */
   updateIntervalMs: number;
   uploadFiles: boolean;
+  /** False until Slack answered at start-up (auth.test): commands are then refused in the ack itself. */
+  slackAnswered?: () => boolean;
 }
