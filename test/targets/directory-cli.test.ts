@@ -1,7 +1,7 @@
 // The cluster subcommands end to end against the directory target, through the real program (main), as a user at a
 // shell sees them: what is printed, the exit code, and what is on disk.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -9,14 +9,20 @@ import { runCli } from '../helpers/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'jc-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const statefulSet = (name: string) => join(dir, name, 'manifests', `10-statefulset-${name}.yaml`);
+// Files are numbered in apply order, and the count before the StatefulSet depends on the settings (one Service per
+// controller): find it by kind and name.
+const statefulSet = (name: string) => {
+  const folder = join(dir, name, 'manifests');
+  const file = existsSync(folder) ? readdirSync(folder).find((f) => f.endsWith(`-statefulset-${name}.yaml`)) : undefined;
+  return file ? join(folder, file) : join(folder, `(no StatefulSet of ${name})`);
+};
 const replicasOf = (name: string) => /replicas: (\d+)/.exec(readFileSync(statefulSet(name), 'utf8'))?.[1];
 
 describe('cluster subcommands on a directory', () => {
   it('deploy, re-deploy (no changes), diff, status, scale, password, delete', async () => {
     const deployed = await runCli('deploy', 'ci', '--dir', dir, '--set', 'agents.containerCap=3');
     expect(deployed.code).toBe(0);
-    expect(deployed.stdout).toMatch(/✓ wrote 10-statefulset-ci\.yaml \(create\)[\s\S]*✔ ci created and ready/);
+    expect(deployed.stdout).toMatch(/✓ wrote \d+-statefulset-ci\.yaml \(create\)[\s\S]*✔ ci written as files \(dry run: nothing runs\)/);
     expect(deployed.stdout).toMatch(/Admin password: +generated: `password ci` shows it/);
     expect(deployed.stderr).toContain(`target: directory ${dir}`);
 
@@ -32,11 +38,11 @@ describe('cluster subcommands on a directory', () => {
     const status = await runCli('status', '--dir', dir);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/ci \(namespace jenkins\)/);
-    expect(status.stdout).toMatch(/Replicas: +0\/1 ready/);
+    expect(status.stdout).toMatch(/ci: files only, nothing runs[\s\S]*Controllers: +1 once applied \(none runs now\)/);
 
     const hibernated = await runCli('scale', 'ci', '0', '--dir', dir);
     expect(hibernated.code).toBe(0);
-    expect(hibernated.stdout).toMatch(/kept jenkins-home-ci-0[\s\S]*✔ ci is hibernating/);
+    expect(hibernated.stdout).toMatch(/kept jenkins-home-ci-0[\s\S]*✔ ci set to 0 controllers in its files \(dry run: nothing ran\)/);
     expect(replicasOf('ci')).toBe('0');
 
     const password = await runCli('password', 'ci', '--dir', dir);
@@ -68,11 +74,11 @@ describe('cluster subcommands on a directory', () => {
     expect(replicasOf('two')).toBe('1');
     const done = await runCli('scale', 'two', '2', '--dir', dir, '--yes');
     expect(done.code).toBe(0);
-    expect(done.stdout).toMatch(/✔ two scaled to 2 controllers and ready/);
+    expect(done.stdout).toMatch(/✔ two scaled to 2 controllers as files \(dry run: nothing runs\)/);
     expect(replicasOf('two')).toBe('2');
   });
 
-  it('bad input exits 2 and changes nothing; an unknown instance is bad input too', async () => {
+  it('bad input exits 2 and changes nothing; an unknown instance exits 3', async () => {
     const badCount = await runCli('scale', 'ci', 'many', '--dir', dir);
     expect(badCount.code).toBe(2);
     expect(badCount.stderr).toMatch(/replicas must be a whole number/);
@@ -81,7 +87,7 @@ describe('cluster subcommands on a directory', () => {
     expect(badSpec.stdout).toMatch(/controller\.replicas: .*whole number/);
     expect(existsSync(join(dir, 'bad'))).toBe(false);
     const unknown = await runCli('password', 'nobody', '--dir', dir);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(3);
     expect(unknown.stdout).toContain('No instance named nobody');
   });
 
