@@ -110,8 +110,10 @@ async function runDecision(deps: HandlerDeps, decision: Decision, token: string,
     return true;
   }
   await reply.settled();
-  // The runner refuses with an ephemeral danger answer: the buttons then stay for the right person.
-  return !reply.shownPublicly && reply.resultTone === 'danger';
+  // The runner refuses privately: a danger answer (wrong user, bad token) or one marked refused whatever its tone
+  // (a stale click: "already done, or the instance changed" is a warning). The buttons then stay, and nothing in
+  // the channel says "Confirmed".
+  return !reply.shownPublicly && (reply.resultTone === 'danger' || reply.resultFailure === 'refused');
 }
 
 /** The clicked message without its buttons, saying who answered (used when the runner posted nothing public). */

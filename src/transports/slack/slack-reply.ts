@@ -1,6 +1,6 @@
 // The Reply a running command talks through in Slack. Public messages go to the single progress message;
 // ephemeral ones (errors, help, passwords) only to the person concerned; long text is uploaded as a file.
-import type { Confirmation, Message, Reply, Tone } from '../../commands/model.js';
+import type { Confirmation, Failure, Message, Reply, Tone } from '../../commands/model.js';
 import type { Logger } from '../../observability/logger.js';
 import { renderConfirmation, renderMessage, type RenderedMessage } from './block-kit.js';
 import type { ProgressMessage } from './progress-message.js';
@@ -28,6 +28,8 @@ export interface SlackReplyOptions {
 export class SlackReply implements Reply {
   /** The tone of the final answer, once given (feeds the commands_total result label). */
   resultTone: Tone | undefined;
+  /** How the final answer says the command did not go through, if it says so (e.g. `refused`). */
+  resultFailure: Failure | undefined;
   resultWasEphemeral = false;
   confirmationAsked = false;
   /** True once anything was shown to the channel; for a click it means the runner accepted it. */
@@ -47,6 +49,7 @@ export class SlackReply implements Reply {
 
   async result(message: Message): Promise<void> {
     this.resultTone = message.tone;
+    this.resultFailure = message.failure;
     this.resultWasEphemeral = message.ephemeral === true;
     if (message.ephemeral) {
       await this.sendEphemeral(renderMessage(message, { inlineAttachment: true }));
