@@ -65,8 +65,9 @@ async function start(options: StartOptions): Promise<number> {
   const { selectTarget, hasSlackTokens } = deps;
   const { target, note, kubeConfig } = selectTarget({ dir: options.dir, context: options.context, kubeconfig: options.kubeconfig });
   if (!options.console && hasSlackTokens()) {
-    const started = await startBot(target, kubeConfig);
-    if (started) return started;
+    // The bot's exit code (0 after a clean stop) is not "no Slack": only undefined means the transport is missing.
+    const exitCode = await startBot(target, kubeConfig);
+    if (exitCode !== undefined) return exitCode;
     process.stderr.write('note: the Slack transport is not available in this build; starting the console instead\n');
   }
   return startConsole(target, options, note);
@@ -100,7 +101,11 @@ interface SlackModule {
   }): Promise<{ isReady(): boolean; stop(): Promise<void> }>;
 }
 
-/** Runs the bot until SIGTERM/SIGINT; undefined when the Slack transport is missing from this build. */
+/**
+ * Runs the bot until SIGTERM/SIGINT, then stops taking commands, lets running ones finish and returns 0; undefined
+ * when the Slack transport is missing from this build. The bot reaches Slack in the background (retrying while it
+ * cannot), so the health server answers at once and /readyz says whether Slack is there.
+ */
 async function startBot(target: Target, kubeConfig: KubeConfig | undefined): Promise<number | undefined> {
   const { createLogger, createCommandRunner, createOperations, loadPolicy, signerFromEnv, alertConfigFromEnv, startAlerter } = deps;
   let slack: SlackModule;
@@ -112,6 +117,11 @@ async function startBot(target: Target, kubeConfig: KubeConfig | undefined): Pro
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
     throw err;
   }
+  // Listen for the stop signal first: a SIGTERM while starting must stop the bot too, not kill it mid-start.
+  const stopRequested = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   const { createMetrics, startHealthServer } = await import('../observability/index.js');
   const logger = createLogger();
   const metrics = createMetrics({ defaultMetrics: true });
@@ -140,14 +150,11 @@ async function startBot(target: Target, kubeConfig: KubeConfig | undefined): Pro
     readiness: { slack: () => bot.isReady(), ...(alerter ? { alerts: () => alerter.healthy } : {}) },
     logger,
   });
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  const signal = await stopRequested;
   // Stop taking commands and let running ones finish, hand the alert Lease over, then stop answering probes.
-  logger.info('stopping');
+  logger.info({ signal }, 'stopping');
   await Promise.all([bot.stop(), alerter?.stop()]);
   await health.close();
+  logger.info('stopped');
   return 0;
 }

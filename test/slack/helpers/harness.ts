@@ -83,9 +83,9 @@ export async function startTestBot(runner: CommandRunner, env: Record<string, st
   };
 }
 
-/** Polls until `predicate` holds; fails with `what` after a few seconds. Waits for work, asserts nothing on time. */
-export async function waitFor(predicate: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i += 1) {
+/** Polls until `predicate` holds; fails with `what` after `timeoutMs` (5 s). Waits for work, asserts nothing on time. */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  for (let i = 0; i < timeoutMs / 10; i += 1) {
     if (predicate()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -105,7 +105,7 @@ export class SlackApiServer {
     this.overrides.set(method, queue);
   }
 
-  /** Calls of `method` wait (recorded, unanswered) until the returned function is called. */
+  /** Calls of `method` (or posts to a response_url: `response_url`) wait, recorded but unanswered, until the returned function is called. */
   hold(method: string): () => void {
     let release!: () => void;
     this.holds.set(method, new Promise<void>((resolve) => (release = resolve)));
@@ -238,6 +238,8 @@ export class SlackApiServer {
     const raw = await readBody(req);
     if (path.startsWith('/response/')) {
       this.responses.push({ url: `${this.origin}${req.url}`, body: JSON.parse(raw) as Record<string, unknown> });
+      const held = this.holds.get('response_url');
+      if (held) await held;
       res.writeHead(this.responseUrlStatus, { 'content-type': 'text/html' });
       res.end(this.responseUrlStatus === 200 ? 'ok' : 'expired_url');
       return;
