@@ -3,9 +3,13 @@
 // kube-controller-manager; 1.31: granular), and dynamic storage. The same scenario runs on a real cluster with
 // `npm run test:e2e` (test/e2e/cluster.test.ts).
 import { afterEach, describe, it } from '@jest/globals';
+import { withoutNock } from '../kube/nock-off.js';
 import { startApiServer, type TestApiServer } from '../support/apiserver/index.js';
 import { runLifecycle, type Backend } from './scenario.js';
 import { names, LABEL_CASC } from '../../src/instance/naming.js';
+
+// Only loopback servers are reached: real sockets, without nock's interception of every request.
+withoutNock();
 
 let server: TestApiServer | undefined;
 let sidecar: NodeJS.Timeout | undefined;
@@ -54,7 +58,7 @@ async function strictBackend(version: string, storage: 'static' | 'dynamic'): Pr
     hostPath: '/data/jenkins',
     images: { before: 'jenkins/jenkins:2.479.2-lts-jdk21', after: 'jenkins/jenkins:2.479.3-lts-jdk21', broken: 'jenkins/jenkins:2.479.3-lts-jdk21-typo' },
     now: () => api.now().getTime(),
-    pollMs: 50,
+    pollMs: 250,
     graceMs: 30_000,
     readyTimeoutSeconds: 600,
     settle: async () => {

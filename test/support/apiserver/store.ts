@@ -51,6 +51,11 @@ export class Store {
       .map(([, e]) => clone(e.obj));
   }
 
+  /** Every stored object itself, not a copy: for controllers that only read (the garbage collector, every tick). */
+  peekAll(): Array<{ info: ResourceInfo; obj: Readonly<Obj> }> {
+    return [...this.objects.values()].map((e) => ({ info: e.info, obj: e.obj }));
+  }
+
   all(): Array<{ info: ResourceInfo; obj: Obj }> {
     return [...this.objects.values()].map((e) => ({ info: e.info, obj: clone(e.obj) }));
   }

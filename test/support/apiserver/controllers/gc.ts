@@ -6,8 +6,9 @@ import { byKind, RESOURCES } from '../resources.js';
 import { clone, type Obj } from '../util.js';
 import { attempt, KCM, type ControllerContext } from './context.js';
 
+/** Read only (no copies: this runs every tick over every object); writes below copy first. */
 function everything(ctx: ControllerContext): Array<{ kind: string; obj: Obj }> {
-  return ctx.registry.store.all().map((e) => ({ kind: e.info.kind, obj: e.obj }));
+  return ctx.registry.store.peekAll().map((e) => ({ kind: e.info.kind, obj: e.obj as Obj }));
 }
 
 function dropFinalizer(ctx: ControllerContext, kind: string, obj: Obj, finalizer: string): void {
