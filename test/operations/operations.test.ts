@@ -146,8 +146,12 @@ describe('operations on a directory', () => {
     const removed = await ops.delete({ instance: 'ci', purge: false, actor });
     expect(removed.deleted).toContain('StatefulSet/ci');
     expect(existsSync(join(dir, 'ci', 'admin-secret.yaml'))).toBe(true);
-    await expect(ops.status('ci')).resolves.toMatchObject([{ exists: false }]);
-    await createOperations(new DirectoryTarget(dir)).deploy({ instance: 'ci', changes: [], actor });
+    // The settings are kept: the instance has no manifests any more, deploy brings it back as it was.
+    await expect(ops.status('ci')).resolves.toMatchObject([{ exists: true, replicas: { desired: 0 } }]);
+    const back = await createOperations(new DirectoryTarget(dir)).deploy({ instance: 'ci', changes: [], actor });
+    expect(back.created).toBe(false);
+    expect(back.bundle.spec.controller.replicas).toBe(0);
+    await ops.delete({ instance: 'ci', purge: false, actor });
     await ops.delete({ instance: 'ci', purge: true, actor });
     expect(existsSync(join(dir, 'ci'))).toBe(false);
   });

@@ -185,8 +185,11 @@ export class DirectoryTarget implements Target {
       deleted.push(name);
       options.onProgress?.({ phase: 'deleted', object: name, message: `removed ${file}` });
     }
-    for (const file of ['jenkins.yaml', VALUES_FILE, RELOAD_TOKEN_FILE]) rmSync(join(folder, file), { force: true });
+    // The settings stay with the admin secret, as on a cluster: `deploy` brings the instance back with them, and
+    // `delete --purge` still finds it.
+    for (const file of ['jenkins.yaml', RELOAD_TOKEN_FILE]) rmSync(join(folder, file), { force: true });
     if (existsSync(join(folder, ADMIN_FILE))) kept.push(join(folder, ADMIN_FILE));
+    if (existsSync(join(folder, VALUES_FILE))) kept.push(join(folder, VALUES_FILE));
     return { deleted, kept };
   }
 
