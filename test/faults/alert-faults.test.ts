@@ -167,6 +167,10 @@ function controllerPod(state: 'creating' | 'started' | 'oom-killed' | 'ready'): 
   }
 }
 
+// This one test still runs the deploy on the scripted fake (test/fixtures/kube/fake-api.ts), not the strict server:
+// it drives the alerter's watch stream event by event from recorded pod states (an OOM kill with its exact statuses,
+// a 410 after a cut at a chosen moment) on a manual clock, and counts lists and watches exactly. The strict server's
+// controllers decide pod states and timing themselves, so that precise script cannot be replayed on it.
 describe('a deploy and the alerts of its own controller, both through faults', () => {
   it('the deploy ends ready and reports it; its pod\'s alerts reach Slack once each', async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 10, 9, 0, 0));

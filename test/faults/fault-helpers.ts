@@ -12,7 +12,7 @@ import { Policy } from '../../src/commands/policy.js';
 import { ClusterTarget } from '../../src/targets/cluster/cluster-target.js';
 import { createOperations } from '../../src/operations/index.js';
 import { RecordingReply, alice, textOf } from '../commands/recording-reply.js';
-import { SERVER, kubeConfig, status, type FakeApi } from '../fixtures/kube/fake-api.js';
+import { SERVER, kubeConfig, status } from '../fixtures/kube/fake-api.js';
 
 export { alice, textOf };
 
@@ -27,25 +27,11 @@ export function apiStatus(code: number, reason: string, message: string, extra: 
   return status(code, reason, message, extra);
 }
 
+
 /**
- * The connection drops after the API server has done the work: the fake applies the request, then the reply is
- * lost. (A FakeApi hook runs after the change is stored; an error thrown there makes nock destroy the request.)
+ * The real cluster target against the scripted fake API (alert-faults only; deploy faults use the strict server);
+ * retry delays are recorded, not slept (a few ms of real time).
  */
-export function cutAfterCommit(api: FakeApi, method: string, path: string, times = 1): void {
-  const previous = api.hooks.get(`${method} ${path}`);
-  let left = times;
-  api.hooks.set(`${method} ${path}`, (req) => {
-    previous?.(req);
-    if (left > 0 && req.query.dryRun !== 'All') {
-      left--;
-      throw connectionReset();
-    }
-  });
-}
-
-export { runController } from '../fixtures/kube/fake-controller.js';
-
-/** The real cluster target against the fake API; retry delays are recorded, not slept (a few ms of real time). */
 export function clusterTarget(sleeps: number[] = []): ClusterTarget {
   return new ClusterTarget(kubeConfig(), {
     retry: { sleep: (ms) => { sleeps.push(ms); return new Promise((resolve) => setTimeout(resolve, 1)); }, random: () => 0.5 },
