@@ -187,6 +187,10 @@ export async function runLifecycle(backend: Backend): Promise<void> {
     expect((await c.claim(names.homeClaim('ci', 1)))?.spec?.volumeName).toBe(pv1);
   }
   expect((await c.claim(names.homeClaim('ci', 1)))?.status?.phase).toBe('Bound');
+  // status: this instance's claims, by its ownership labels and exact names (never ci-dev's)
+  const status = transcript(await say('status ci'));
+  expect(status).toContain(`${names.homeClaim('ci', 0)} Bound, ${names.homeClaim('ci', 1)} Bound`);
+  expect(status).not.toContain(names.homeClaim('ci-dev', 0));
 
   // scale to 0: hibernate, every claim kept
   step('scale to 0: hibernate, every claim kept');
