@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Caller, Confirmation, Reply } from '../../src/commands/model.js';
-import { createCommandRunner } from '../../src/commands/create-runner.js';
-import { loadPolicy } from '../../src/commands/policy.js';
-import { createOperations } from '../../src/operations/index.js';
-import { DirectoryTarget } from '../../src/targets/index.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { message } from '../../src/commands/messages.js';
 import { FakeRunner, startTestBot, waitFor, type TestBot } from './helpers/harness.js';
 import { CHANNEL_ID, REQUESTER, blockActionsBody, slashCommandBody } from './helpers/payloads.js';
 import { SlackApiServer, blockTexts } from './helpers/slack-api-server.js';
@@ -150,50 +143,29 @@ describe('confirmation buttons', () => {
     expect(runner.calls.filter((c) => c.kind === 'confirm')).toEqual([]);
   });
 
-  it('a stale click (the real runner refuses: already done) never shows "Confirmed" in the channel and keeps the buttons', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'stale-click-'));
-    try {
-      const policyFile = join(work, 'policy.yaml');
-      writeFileSync(policyFile, `deployers: { users: [${REQUESTER}] }\n`);
-      const runner = createCommandRunner({
-        operations: createOperations(new DirectoryTarget(join(work, 'target'))),
-        policy: loadPolicy({ CHATOPS_AUTH_FILE: policyFile }),
-        logger: createLogger({ level: 'silent' }),
-      });
-      testBot = await startTestBot(runner, { SLACK_API_URL: slack.apiUrl });
-      const send = (text: string) => testBot!.post(slashCommandBody(text, { responseUrl: slack.commandResponseUrl }));
-      await send('deploy ci');
-      await waitFor(() => slack.channelWrites().some((w) => /ci/.test(String(w.args.text)) && !/Deploying/i.test(String(w.args.text))), 'the deploy');
-      await waitFor(() => testBot!.logs().includes('"command":"deploy"') && testBot!.logs().includes('command handled'), 'the deploy to finish');
+  it('a stale click (refused as the runner refuses one whose instance changed: a private warning) never shows "Confirmed" in the channel and keeps the buttons', async () => {
+    // The command runner answers a click on a question whose instance changed since with an ephemeral *warning*
+    // marked refused (not danger): src/commands/create-runner.ts, "already done, or the instance changed".
+    const stale = 'already done, or the instance changed since this was asked; run the command again to see the current plan';
+    const runner = new FakeRunner({
+      handle: async (_t, _c, reply) => reply.confirm(confirmation),
+      confirm: async (_t, _c, reply) => reply.result(message('warning', 'Not done', [{ type: 'text', text: stale }], { ephemeral: true, failure: 'refused' })),
+    });
+    const { ts, blocks } = await askForConfirmation(runner);
+    const writesBefore = slack.channelWrites().length;
+    await testBot!.post(blockActionsBody({ responseUrl: slack.actionResponseUrl, user: REQUESTER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks }));
+    await waitFor(() => testBot!.logs().includes('confirmation click handled'), 'the click to be handled');
+    expect(testBot!.logs()).toContain('"action":"confirm","user":"U0ALICE01","channel":"C0TEST001","result":"refused"');
+    // The refusal went to the clicking user only, saying why.
+    expect(slack.callsOf('chat.postEphemeral')).toHaveLength(1);
+    expect(slack.callsOf('chat.postEphemeral')[0]!.args).toMatchObject({ user: REQUESTER, channel: CHANNEL_ID, text: 'Not done' });
+    // Nothing was written to the channel for the stale click: no "Confirmed by", no success, the buttons kept.
+    expect(slack.channelWrites().slice(writesBefore)).toEqual([]);
+    expect(JSON.stringify(slack.channelWrites())).not.toMatch(/Confirmed by/);
 
-      // Two questions for the same delete; the second is confirmed, so the first is stale.
-      const asked = () => slack.callsOf('chat.postMessage').filter((c) => blockTexts(c.args.blocks).includes('jenkins_confirm'));
-      await send('delete ci');
-      await waitFor(() => asked().length === 1, 'the first question');
-      await send('delete ci');
-      await waitFor(() => asked().length === 2, 'the second question');
-      const [first, second] = asked();
-      const tokenOf = (call: { args: Record<string, unknown> }) => /"value":"([^"]+)"/.exec(blockTexts(call.args.blocks))![1]!;
-      // The loopback server numbers the ts of posted messages in order.
-      const messageTs = (call: { args: Record<string, unknown> }) => `1700000000.${String(slack.callsOf('chat.postMessage').indexOf(call as never) + 1).padStart(6, '0')}`;
-      const click = (call: typeof first) =>
-        testBot!.post(blockActionsBody({ responseUrl: slack.actionResponseUrl, user: REQUESTER, actionId: 'jenkins_confirm', token: tokenOf(call!), messageTs: messageTs(call!), blocks: call!.args.blocks as unknown[] }));
-
-      await click(second);
-      await waitFor(() => slack.callsOf('chat.update').some((u) => u.args.ts === messageTs(second!) && !blockTexts(u.args.blocks).includes('jenkins_confirm') && /delet/i.test(String(u.args.text)) && !/Deleting/i.test(String(u.args.text))), 'the delete result');
-      const updatesBefore = slack.callsOf('chat.update').length;
-
-      await click(first);
-      await waitFor(() => slack.callsOf('chat.postEphemeral').some((e) => e.args.user === REQUESTER && e.args.text === 'Not done'), 'the private refusal');
-      await waitFor(() => testBot!.logs().includes('"result":"refused"') && testBot!.logs().includes('confirmation click handled'), 'the click to be handled');
-      const refusal = slack.callsOf('chat.postEphemeral').find((e) => e.args.text === 'Not done')!;
-      expect(blockTexts(refusal.args.blocks)).toContain('already done, or the instance changed');
-      // Nothing was written to the channel for the stale click: no "Confirmed by", no success, buttons kept.
-      expect(slack.callsOf('chat.update').slice(updatesBefore)).toEqual([]);
-      expect(slack.callsOf('chat.update').filter((u) => u.args.ts === messageTs(first!))).toEqual([]);
-      expect(JSON.stringify(slack.channelWrites())).not.toMatch(/Confirmed by/);
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+    // Clicking again is refused again, privately (the click guard let go of the refused token).
+    await testBot!.post(blockActionsBody({ responseUrl: slack.actionResponseUrl, user: REQUESTER, actionId: 'jenkins_confirm', token: TOKEN, messageTs: ts, blocks }));
+    await waitFor(() => slack.callsOf('chat.postEphemeral').length === 2, 'the second refusal');
+    expect(slack.channelWrites().slice(writesBefore)).toEqual([]);
   });
 });
