@@ -459,6 +459,15 @@ describe('ClusterTarget.withLock (Lease)', () => {
     expect((error as Error).message).toMatch(/instance ci is busy: U999@bot-2 is running an operation/);
   });
 
+  it('a second operation of the same user on the same bot is busy too (the holder names them both)', async () => {
+    const server = await strictServer();
+    server.put(ns);
+    const target = targetOn(server);
+    const error = await target.withLock('ci', 'jenkins', 'U1@bot-1', () =>
+      target.withLock('ci', 'jenkins', 'U1@bot-1', async () => 'ran twice').catch((e: Error) => e));
+    expect(error).toBeInstanceOf(BusyError);
+  });
+
   it('a dead holder (nothing renews it) is taken over once the lease stayed unchanged for a lease duration by our clock', async () => {
     const server = await strictServer();
     server.put(ns);

@@ -114,7 +114,8 @@ export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: L
         return client.createLease(namespace, (sent = body()));
       });
     } else {
-      const seen = existing.spec?.holderIdentity === holder ? { expired: true, lease: existing } : await observeExpiry(client, ref, options, existing);
+      // Even a lease naming our own holder is someone else's operation (the same user on the same bot, running now).
+      const seen = await observeExpiry(client, ref, options, existing);
       if (!seen.expired) throw busy(seen.lease);
       const current = seen.lease;
       lease = current
