@@ -13,7 +13,7 @@ describe('jenkins-chatops render', () => {
     const out = tmp();
     const run = await runCli('render', '--out', out);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/rendered jenkins \(11 objects, JCasC revision [0-9a-f]{16}\)/);
+    expect(run.stdout).toMatch(/rendered jenkins \(12 objects, JCasC revision [0-9a-f]{16}\)/);
     expect(readdirSync(join(out, 'jenkins', 'manifests'))).toEqual([
       '00-namespace-jenkins.yaml',
       '01-serviceaccount-jenkins.yaml',
@@ -24,8 +24,9 @@ describe('jenkins-chatops render', () => {
       '06-configmap-jenkins-casc.yaml',
       '07-persistentvolume-jenkins.jenkins-home-0.yaml',
       '08-service-jenkins.yaml',
-      '09-service-jenkins-agent.yaml',
-      '10-statefulset-jenkins.yaml',
+      '09-service-jenkins-0.yaml',
+      '10-service-jenkins-agent.yaml',
+      '11-statefulset-jenkins.yaml',
     ]);
     expect(readFileSync(join(out, 'jenkins', 'jenkins.yaml'), 'utf8')).toContain('kubernetes:');
   });

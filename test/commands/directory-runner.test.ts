@@ -81,6 +81,22 @@ describe('commands on the directory target', () => {
     expect((await confirm(question.token)).last.title).toBe('Not done');
   });
 
+  it('a plain delete is honoured once: the same click again finds nothing left to delete', async () => {
+    await run('deploy ci');
+    const question = (await run('delete ci')).confirmation!;
+    expect((await confirm(question.token)).last.title).toBe('ci deleted');
+    expect((await confirm(question.token)).last.title).toBe('Not done');
+  });
+
+  it('a delete asked before someone changed the instance is refused', async () => {
+    await run('deploy ci');
+    const question = (await run('delete ci')).confirmation!;
+    const change = (await run('deploy ci idle=10')).confirmation!;
+    await confirm(change.token);
+    expect((await confirm(question.token)).last.title).toBe('Not done');
+    expect(existsSync(join(dir, 'ci', 'jenkins.yaml'))).toBe(true);
+  });
+
   it('reports spec errors from the real spec with nothing written', async () => {
     const reply = await run('deploy ci storage=static:10Gi');
     expect(reply.last).toMatchObject({ tone: 'danger', ephemeral: true });

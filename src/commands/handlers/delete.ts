@@ -2,7 +2,7 @@
 import type { ParsedCommand } from '../grammar.js';
 import { limit, message } from '../messages.js';
 import { homeNamespace, loadStored, notFound } from './outcome.js';
-import type { Handler } from './types.js';
+import { answer, type Handler } from './types.js';
 import { guard } from './guard.js';
 
 type Delete = Extract<ParsedCommand, { name: 'delete' }>;
@@ -16,6 +16,14 @@ export const remove: Handler<Delete> = async (cmd, ctx) => {
   const stored = await ctx.ops.target.loadValues(cmd.instance, status.namespace);
   guard(ctx, cmd.instance, stored, [], status.namespace);
   const claims = status.volumes.map((v) => v.claim);
+  // Deleted already (its settings and volumes are kept until --purge): nothing to ask, and a second click on the
+  // first question finds nothing to do.
+  const running = status.casc.desired !== undefined || status.controllers.length > 0;
+  if (!cmd.purge && !running) {
+    return answer(message('info', `${cmd.instance} is already deleted`, [
+      { type: 'text', text: `Its settings${claims.length ? `, volumes (${claims.join(', ')})` : ''} and admin password are kept: \`deploy ${cmd.instance}\` brings it back; \`delete ${cmd.instance} --purge\` removes them too.` },
+    ]));
+  }
   const kept = cmd.purge
     ? 'Nothing is kept: --purge also removes the volumes (all jobs and build history) and the admin password Secret.'
     : `Kept: the volumes${claims.length ? ` (${claims.join(', ')})` : ''} with jobs and build history, and the admin password Secret. \`deploy ${cmd.instance}\` brings the instance back with them; \`delete ${cmd.instance} --purge\` removes them too.`;
@@ -27,7 +35,7 @@ export const remove: Handler<Delete> = async (cmd, ctx) => {
     ]),
     confirmLabel: cmd.purge ? 'Delete everything' : 'Delete',
     // What the user agreed to delete; once it is gone the digest no longer matches and the token is spent.
-    plan: { instance: cmd.instance, namespace: status.namespace, purge: cmd.purge, exists: true, claims, stored: stored ?? null },
+    plan: { instance: cmd.instance, namespace: status.namespace, purge: cmd.purge, running, claims, stored: stored ?? null },
     title: `Deleting ${cmd.instance}…`,
     execute: async (onProgress) => {
       const result = await ctx.ops.delete({ instance: cmd.instance, namespace, purge: cmd.purge, actor: ctx.actor, onProgress });
