@@ -43,7 +43,8 @@ function instanceProblems(dir: string): string[] {
   const problems: string[] = [];
   for (const instance of readdirSync(dir)) {
     const folder = join(dir, instance);
-    if (!existsSync(join(folder, 'values.yaml'))) continue;
+    // A deleted instance keeps its settings (values.yaml) until --purge, but has no files left to check.
+    if (!existsSync(join(folder, 'values.yaml')) || !existsSync(join(folder, 'jenkins.yaml'))) continue;
     const values = parseStoredValues(readFileSync(join(folder, 'values.yaml'), 'utf8'), 'values.yaml');
     const manifestsDir = join(folder, 'manifests');
     const manifests = readdirSync(manifestsDir).sort().map((file) => ({ file, yaml: readFileSync(join(manifestsDir, file), 'utf8') }));
