@@ -189,6 +189,17 @@ describe('controllers', () => {
       expect(server.get('pvc', 'default', 'used')).toBeUndefined();
       expect(server.get('pv', undefined, 'keep')!.status.phase).toBe('Released');
     });
+
+    it('a provisioned (Delete) volume whose claim is gone is Released, then deleted past pv-protection', async () => {
+      const { server, core } = await start();
+      await core.createNamespacedPersistentVolumeClaim({ namespace: 'default', body: { metadata: { name: 'dyn' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } });
+      server.settle();
+      const pv = server.get('pvc', 'default', 'dyn')!.spec.volumeName as string;
+      expect(server.get('pv', undefined, pv)!.spec.persistentVolumeReclaimPolicy).toBe('Delete');
+      await core.deleteNamespacedPersistentVolumeClaim({ name: 'dyn', namespace: 'default' });
+      server.settle();
+      expect(server.get('pv', undefined, pv)).toBeUndefined();
+    });
   });
 
   describe('garbage collection', () => {

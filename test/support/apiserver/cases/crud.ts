@@ -121,6 +121,17 @@ describe('REST basics', () => {
     });
   });
 
+  describe('Secret stringData', () => {
+    it('is decoded into data (base64, stringData winning) and never stored (Convert_v1_Secret_To_core_Secret)', async () => {
+      const core = server.kubeConfig().makeApiClient(CoreV1Api);
+      const created = await core.createNamespacedSecret({ namespace: 'default', body: { metadata: { name: 'sd' }, data: { a: Buffer.from('old').toString('base64'), b: Buffer.from('kept').toString('base64') }, stringData: { a: 'new' } } });
+      expect(created.stringData).toBeUndefined();
+      expect(Buffer.from(created.data!.a!, 'base64').toString()).toBe('new');
+      expect(Buffer.from(created.data!.b!, 'base64').toString()).toBe('kept');
+      expect(server.get('Secret', 'default', 'sd')!.stringData).toBeUndefined();
+    });
+  });
+
   describe('lists', () => {
     it('filters by label selector (=, !=, in, notin, exists, !exists) and field selector', async () => {
       const core = server.kubeConfig().makeApiClient(CoreV1Api);

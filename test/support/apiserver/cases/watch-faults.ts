@@ -126,6 +126,21 @@ describe('watches and test hooks', () => {
       expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
     });
 
+    it('a 429 fault carries Retry-After (header and details); a lost answer stores the write but resets the connection, dry runs pass', async () => {
+      const { server, core } = await start();
+      server.fault({ verb: 'list', path: '/api/v1/namespaces/default/configmaps', status: 429, retryAfterSeconds: 7 });
+      const res = await fetch(`${server.url}/api/v1/namespaces/default/configmaps`);
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('7');
+      expect(await res.json()).toMatchObject({ reason: 'TooManyRequests', details: { retryAfterSeconds: 7 } });
+
+      server.fault({ verb: 'POST', path: '/api/v1/namespaces/default/configmaps', loseAnswer: true });
+      await expect(core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'x' } }, dryRun: 'All' })).resolves.toBeDefined();
+      expect(server.get('ConfigMap', 'default', 'x')).toBeUndefined();
+      await expect(core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'x' } } })).rejects.toThrow();
+      expect(server.get('ConfigMap', 'default', 'x')).toBeDefined();
+    });
+
     it('auto mode ticks on a real interval', async () => {
       const { server, core } = await start({ auto: 5 });
       await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'auto' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } } });
