@@ -1,12 +1,12 @@
 // Message builders shared by the handlers: errors, plans as readable lists, short values.
-import { fieldChangeLines, shortValue as short, truncate } from './format.js';
+import { fieldChangeLines, isDocumentChange, shortValue as short, truncate, unifiedDiff, type DiffOptions } from './format.js';
 import { BusyError, type Plan } from '../operations/target.js';
 import { UnknownInstanceError } from '../operations/index.js';
 import { SpecError } from '../instance/index.js';
 import { COMMANDS, commandHelp, UsageError } from './grammar.js';
 import { KeyError } from './keys.js';
 import { BoundsError } from './bounds.js';
-import type { Block, Failure, Message, Tone } from './model.js';
+import type { Attachment, Block, Failure, Message, Tone } from './model.js';
 
 /** Slack shows at most 50 blocks and ~3,000 characters a section; keep lists and values short. */
 export const MAX_LIST_ITEMS = 40;
@@ -86,16 +86,68 @@ export function messageForError(err: unknown): Message {
   return errorMessage('The command failed', [{ type: 'text', text: truncate(text, 2500) }]);
 }
 
-/** A plan as one readable line per changed object (and per changed field, indented). */
-export function planItems(plan: Plan): string[] {
+const refOf = (change: Plan['changes'][number]): string => `${change.kind}/${change.name}${change.namespace ? ` (${change.namespace})` : ''}`;
+
+/**
+ * A plan as one readable line per changed object and per changed field (indented; long values shown around the
+ * change). Documents (the JCasC text) are not listed field by field: `planBlocks` shows them as a unified diff.
+ */
+export function planItems(plan: Plan, options: DiffOptions = {}): string[] {
   const items: string[] = [];
   for (const change of plan.changes) {
     if (change.action === 'unchanged') continue;
-    const ref = `${change.kind}/${change.name}${change.namespace ? ` (${change.namespace})` : ''}`;
-    items.push(`${change.action} ${ref}`);
-    if (change.action === 'update') for (const field of change.fields) items.push(...fieldChangeLines(field));
+    items.push(`${change.action} ${refOf(change)}`);
+    if (change.action !== 'update') continue;
+    for (const field of change.fields) {
+      if (isDocumentChange(field)) items.push(`    ${field.path}: changed (diff below)`);
+      else items.push(...fieldChangeLines(field, '    ', options));
+    }
   }
-  return limit(items);
+  return options.full ? items : limit(items);
+}
+
+/** The text file `--full` attaches: every object, every field, every JCasC line, nothing cut. */
+export function planText(plan: Plan): string {
+  const out: string[] = [];
+  for (const change of plan.changes) {
+    if (change.action === 'unchanged') continue;
+    out.push(`${change.action} ${refOf(change)}`);
+    if (change.action !== 'update') continue;
+    for (const field of change.fields) {
+      if (!isDocumentChange(field)) {
+        out.push(...fieldChangeLines(field, '    ', { full: true }));
+        continue;
+      }
+      out.push(`--- ${change.kind}/${change.name} ${field.path} (live)`, `+++ ${change.kind}/${change.name} ${field.path} (new)`);
+      out.push(...unifiedDiff(String(field.before ?? ''), String(field.after ?? ''), { full: true }).lines);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * A plan as message blocks: the list of objects and fields, then each changed document (the JCasC) as a unified
+ * diff with context. Lists and diffs are kept short; `full` attaches the whole plan as `plan.diff` instead (Slack
+ * uploads it as a file or snippet; a terminal prints it).
+ */
+export function planBlocks(plan: Plan, options: DiffOptions & { command?: string } = {}): { blocks: Block[]; attachment?: Attachment } {
+  const blocks: Block[] = [{ type: 'list', items: planItems(plan) }];
+  if (options.full) return { blocks, attachment: { filename: 'plan.diff', content: planText(plan) } };
+  let omitted = 0;
+  for (const change of plan.changes) {
+    if (change.action !== 'update') continue;
+    for (const field of change.fields.filter(isDocumentChange)) {
+      const diff = unifiedDiff(String(field.before ?? ''), String(field.after ?? ''));
+      omitted += diff.omitted;
+      blocks.push({ type: 'code', language: 'diff', text: [`--- ${change.kind}/${change.name} ${field.path}`, ...diff.lines].join('\n') });
+    }
+  }
+  const cutList = planItems(plan).length < planItems(plan, { full: true }).length;
+  if (omitted > 0 || cutList) {
+    const what = omitted > 0 ? `${omitted} more diff line${omitted === 1 ? '' : 's'}` : 'more changes';
+    blocks.push({ type: 'context', text: `… ${what} not shown: \`${options.command ?? 'diff <name>'} --full\` shows the whole plan.` });
+  }
+  return { blocks };
 }
 
 export function changedObjectCount(plan: Plan): number {

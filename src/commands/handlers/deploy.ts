@@ -4,7 +4,7 @@ import { mergeLayers, type Values } from '../../instance/index.js';
 import { settingsToChanges } from '../changes.js';
 import type { ParsedCommand } from '../grammar.js';
 import type { Setting } from '../keys.js';
-import { changedObjectCount, message, planItems } from '../messages.js';
+import { changedObjectCount, message, planBlocks } from '../messages.js';
 import type { Block, Message } from '../model.js';
 import { filesOnly, FILES_ONLY_NOTE, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
 import { instanceUrls } from './status.js';
@@ -59,7 +59,7 @@ export const deploy: Handler<Deploy> = async (cmd, ctx) => {
   if (cmd.dryRun) {
     const preview = await ctx.ops.preview(request);
     if (preview.plan.empty) return answer(noChanges(cmd.instance, ctx));
-    return answer(planMessage(cmd.instance, preview, `Dry run: deploying ${cmd.instance} would change`));
+    return answer(planMessage(cmd.instance, preview, `Dry run: deploying ${cmd.instance} would change`, cmd));
   }
   const wait = cmd.operator?.wait ?? true;
   const execute: Execute = async (onProgress) =>
@@ -71,7 +71,7 @@ export const deploy: Handler<Deploy> = async (cmd, ctx) => {
   if (preview.plan.empty) {
     return answer(message('info', `${cmd.instance} already has these settings: nothing to change`));
   }
-  const question = planMessage(cmd.instance, preview, stored ? `Apply these changes to ${cmd.instance}?` : `Create ${cmd.instance}?`);
+  const question = planMessage(cmd.instance, preview, stored ? `Apply these changes to ${cmd.instance}?` : `Create ${cmd.instance}?`, cmd);
   const current = stored ? (mergeLayers([{ values: stored }], ctx.sources).controller as { replicas?: number } | undefined) : undefined;
   const replicas = preview.bundle.spec.controller.replicas;
   if (several(replicas) && replicas !== current?.replicas) question.blocks.unshift(SEVERAL_CONTROLLERS);
@@ -90,7 +90,7 @@ export const diff: Handler<Diff> = async (cmd, ctx) => {
   const { changes, namespace } = await desired(cmd, ctx);
   const preview = await ctx.ops.preview({ instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}) });
   if (preview.plan.empty) return answer(noChanges(cmd.instance, ctx));
-  return answer(planMessage(cmd.instance, preview, preview.created ? `${cmd.instance} does not exist yet: deploy would create` : `Deploying ${cmd.instance} would change`));
+  return answer(planMessage(cmd.instance, preview, preview.created ? `${cmd.instance} does not exist yet: deploy would create` : `Deploying ${cmd.instance} would change`, cmd));
 };
 
 /** The controller count a new instance's changes ask for (the defaults' when they say nothing). */
@@ -104,12 +104,14 @@ function noChanges(instance: string, ctx: HandlerContext): Message {
   return message('info', `${instance}: no changes`, [{ type: 'context', text: where }]);
 }
 
-function planMessage(instance: string, preview: DeployResult, title: string): Message {
+function planMessage(instance: string, preview: DeployResult, title: string, cmd: Deploy | Diff): Message {
   const count = changedObjectCount(preview.plan);
+  const again = `${cmd.name} ${instance}${cmd.settings.length ? ' …' : ''}`;
+  const { blocks, attachment } = planBlocks(preview.plan, { full: cmd.full ?? false, command: again });
   return message('info', title, [
-    { type: 'list', items: planItems(preview.plan) },
+    ...blocks,
     { type: 'context', text: `${count} object${count === 1 ? '' : 's'} of ${instance} in namespace ${preview.bundle.namespace}` },
-  ]);
+  ], attachment ? { attachment } : {});
 }
 
 async function deployResultMessage(result: DeployResult, ctx: HandlerContext): Promise<Message> {

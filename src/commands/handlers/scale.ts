@@ -2,7 +2,7 @@
 import { mergeLayers, resolveSpec, type Values } from '../../instance/index.js';
 import type { Outcome } from '../../operations/target.js';
 import type { ParsedCommand } from '../grammar.js';
-import { changedObjectCount, message, planItems } from '../messages.js';
+import { changedObjectCount, message, planBlocks } from '../messages.js';
 import type { Message } from '../model.js';
 import { filesOnly, FILES_ONLY_NOTE, homeNamespace, loadStored, notFound, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
 import { instanceUrls } from './status.js';
@@ -89,7 +89,7 @@ async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ct
     kind: 'confirm',
     message: message('warning', `Scale ${instance} to ${replicas} controllers?`, [
       SEVERAL_CONTROLLERS,
-      { type: 'list', items: planItems(preview.plan) },
+      ...planBlocks(preview.plan, { command: `diff ${instance} replicas=${replicas}` }).blocks,
       { type: 'context', text: `${changedObjectCount(preview.plan)} object(s) change. For one Jenkins that survives restarts, keep 1 controller.` },
     ]),
     confirmLabel: `Scale to ${replicas}`,
