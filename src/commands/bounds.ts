@@ -122,6 +122,14 @@ export function checkBounds(next: InstanceSpec, base: InstanceSpec | undefined, 
     throw new BoundsError('controller.adminSecret', next.controller.adminSecret ?? '(default)', 'the admin Secret is always the instance\'s own; only a values file on the command line may name another');
   }
   next.agents.templates.forEach((t, i) => checkTemplate(t, base?.agents.templates.find((b) => b.name === t.name), `agents.templates[${i}]`));
+  checkPlacement(next.controller, base?.controller, 'controller');
+  // Keys whose effect reaches beyond the instance (scheduling priority over other workloads, annotations other
+  // controllers act on, arbitrary affinity): the admin's, from values files on the command line.
+  for (const key of ['affinity', 'priorityClassName', 'podAnnotations'] as const) {
+    if (!same(next.controller[key], base?.controller[key])) {
+      throw new BoundsError(`controller.${key}`, JSON.stringify(next.controller[key] ?? null), 'this key is set only from a values file on the command line, not from chat');
+    }
+  }
 }
 
 /** Keys of a pod template that reach beyond the agent namespace's own pods: never from chat. */
@@ -129,6 +137,13 @@ function checkTemplate(t: PodTemplateSpec, base: PodTemplateSpec | undefined, at
   if (t.serviceAccount !== base?.serviceAccount) {
     throw new BoundsError(`${at}.serviceAccount`, t.serviceAccount ?? '(default)', "a pod template's service account carries its own cluster permissions; only a values file on the command line may set it");
   }
+  checkPlacement(t, base, at);
+}
+
+type Placement = Pick<PodTemplateSpec, 'tolerations' | 'nodeSelector'>;
+
+/** Tolerations and node selectors (agents' or the controller's) that would reach control-plane or any node. */
+function checkPlacement(t: Placement, base: Placement | undefined, at: string): void {
   const baseTolerations = base?.tolerations ?? [];
   for (const [j, tol] of (t.tolerations ?? []).entries()) {
     if (baseTolerations.some((b) => same(b, tol))) continue;

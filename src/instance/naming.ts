@@ -20,6 +20,8 @@ export const names = {
   adminSecret: (instance: string, override?: string): string => override ?? `${instance}-admin`,
   /** The random token the reload sidecar shows Jenkins' JCasC reload endpoint; created once, like the admin Secret. */
   reloadTokenSecret: (instance: string): string => `${instance}-casc-reload-token`,
+  /** The controllers' PodDisruptionBudget, when the spec asks for one. */
+  disruptionBudget: (instance: string): string => `${instance}-controller`,
   /** The coordination Lease held while an operation runs on the instance. */
   lockLease: (instance: string): string => `${instance}-lock`,
   /** What the StatefulSet controller names ordinal N's claim: `<claimTemplate>-<statefulset>-<ordinal>`. */

@@ -1,6 +1,7 @@
 // The instance spec: the one document a user writes (or a command builds) to describe a Jenkins install.
 // Strict objects: a misspelt key is an error that lists the allowed keys, never silently ignored.
 import { z } from 'zod';
+import { Affinity } from 'kubernetes-models/v1/Affinity';
 import { isQuantity, parseQuantity } from './quantity.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -78,6 +79,20 @@ export const toleration = z.strictObject({
   tolerationSeconds: z.number().int().min(0).optional(),
 });
 
+/** A pod's affinity, checked against the Kubernetes schema itself (nodeAffinity, podAffinity, podAntiAffinity). */
+const affinity = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  try {
+    new Affinity(value as never).validate();
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `affinity is not a Kubernetes Affinity: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}` });
+  }
+});
+
+const annotations = z.record(
+  z.string().regex(LABEL_KEY, { error: 'annotation keys must be label keys (letters, digits, \'-\', \'_\', \'.\', optional prefix/)' }),
+  z.string().max(4096, { error: 'annotation values must be at most 4096 characters' }),
+);
+
 export const toolContainer = z.strictObject({
   name: dnsLabel('container name').refine((n) => n !== 'jnlp', {
     error: "container name 'jnlp' is reserved for the agent container; set jnlpImage instead",
@@ -145,6 +160,17 @@ export const instanceSpec = z
       systemMessage: textLine('systemMessage', 4096).optional(),
       numExecutors: z.number().int().min(0).max(32),
       sessionAffinity: z.boolean().optional(),
+      /** Where the controller pods may run (the chart's controller.nodeSelector/tolerations/affinity/priorityClassName). */
+      nodeSelector: stringMap('controller.nodeSelector').optional(),
+      tolerations: z.array(toleration).max(20).optional(),
+      affinity: affinity.optional(),
+      priorityClassName: z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'priorityClassName must be a PriorityClass name' }).optional(),
+      podAnnotations: annotations.optional(),
+      /** A policy/v1 PodDisruptionBudget for the controllers: how many may be evicted at once by a drain. */
+      podDisruptionBudget: z.strictObject({
+        enabled: z.boolean(),
+        maxUnavailable: z.number().int().min(0, { error: 'maxUnavailable must be 0 or more' }).default(0),
+      }).optional(),
     }),
     service: z
       .strictObject({

@@ -109,6 +109,8 @@ function controllerServices(spec: InstanceSpec, ordinals: number[]) {
   }));
 }
 
+const nonEmpty = <T extends object>(map: T | undefined): T | undefined => (map && Object.keys(map).length ? map : undefined);
+
 export type RenderContext = ReturnType<typeof buildContext>;
 
 export function buildContext(spec: InstanceSpec) {
@@ -153,6 +155,15 @@ export function buildContext(spec: InstanceSpec) {
       adminUser: spec.controller.adminUser,
       numExecutors: spec.controller.numExecutors,
       systemMessage: spec.controller.systemMessage,
+      // Scheduling, as the user wrote it (each validated by the spec: label maps, tolerations, a Kubernetes Affinity).
+      nodeSelector: nonEmpty(spec.controller.nodeSelector),
+      tolerations: spec.controller.tolerations?.length ? spec.controller.tolerations : undefined,
+      affinity: spec.controller.affinity,
+      priorityClassName: spec.controller.priorityClassName,
+      podAnnotations: nonEmpty(spec.controller.podAnnotations),
+      disruptionBudget: spec.controller.podDisruptionBudget?.enabled
+        ? { name: names.disruptionBudget(name), maxUnavailable: spec.controller.podDisruptionBudget.maxUnavailable }
+        : undefined,
     },
     service: {
       http: httpService,

@@ -12,6 +12,7 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { KubeObject } from './bundle.js';
 
 interface ModelClass {
@@ -31,6 +32,7 @@ const MODELS: Record<string, ModelClass> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as ModelClass,
   'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole as unknown as ModelClass,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding as unknown as ModelClass,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget as unknown as ModelClass,
 };
 
 /** Top-level fields per kind (the generated validators do not read these through our tracking proxy). */
@@ -47,6 +49,7 @@ const TOP_LEVEL: Record<string, string[]> = {
   RoleBinding: ['roleRef', 'subjects'],
   ClusterRole: ['rules', 'aggregationRule'],
   ClusterRoleBinding: ['roleRef', 'subjects'],
+  PodDisruptionBudget: ['spec'],
 };
 
 export interface SchemaProblem {

@@ -105,7 +105,7 @@ async function refused(text: string, user: string, ...expected: Array<RegExp | s
 describe('a chat user allowed only on dev', () => {
   it('deploys dev inside the bounds (the control case)', async () => {
     const answer = await run('deploy dev', DEV_USER);
-    expect(answer).toMatch(/dev created/);
+    expect(answer).toMatch(/dev (created|written as files)/);
     expect(readdirSync(dir)).toContain('dev');
   });
 
@@ -151,6 +151,9 @@ describe('a chat user allowed only on dev', () => {
     ['deploy dev controller.adminSecret=prod-admin', /controller\.adminSecret.*always the instance's own/s],
     ['deploy dev agents.templates[0].tolerations[0].operator=Exists', /operator Exists|toleration/],
     ['deploy dev agents.templates[0].tolerations[0].key=node-role.kubernetes.io/control-plane', /control-plane|not a setting|key path/],
+    ['deploy dev controller.priorityClassName=system-cluster-critical', /controller\.priorityClassName.*only from a values file/s],
+    ['deploy dev controller.tolerations[0].operator=Exists', /operator Exists|toleration/],
+    ['deploy dev controller.affinity.nodeAffinity=x', /controller\.affinity|Affinity/],
   ])('cannot set a key that crosses the boundary: %s', async (text, pattern) => {
     await refused(text, DEV_USER, pattern);
   });
@@ -181,7 +184,7 @@ describe('read-only commands look only at namespaces in the policy', () => {
       result: async (m) => void replies.push(m.title),
       confirm: async () => undefined,
     });
-    expect(replies.at(-1)).toMatch(/hidden created/);
+    expect(replies.at(-1)).toMatch(/hidden (created|written as files)/);
     const listing = await run('status', DEV_USER);
     expect(listing).not.toMatch(/hidden/);
     await refused('diff hidden replicas=0', DEV_USER, /Not allowed/, /namespace/);
@@ -203,6 +206,6 @@ describe('the console with a policy file', () => {
     expect(snapshot()).toBe(before);
     const open = createCommandRunner({ operations: createOperations(new DirectoryTarget(dir)), policy: loadPolicy({}) });
     await open.handle('deploy local namespace=team-b', caller, reply);
-    expect(answers.at(-1)).toMatch(/local created/);
+    expect(answers.at(-1)).toMatch(/local (created|written as files)/);
   });
 });
