@@ -57,10 +57,14 @@ export class IncidentBook {
     const byProblem = this.open.get(alert.podUid) ?? new Map<Problem, Incident>();
     const current = byProblem.get(alert.problem);
     if (current) {
+      const previous = current.latest;
       current.latest = alert;
       current.occurrences++;
       this.raise(current, alert.severity);
-      if (current.kinds.includes(alert.kind)) return [{ type: 'refresh', incident: current, alert }];
+      // The scheduler saying something else (a node was cordoned, a taint added) is news, not a repeat.
+      const saysOtherwise = alert.scheduling !== undefined && previous.scheduling?.words !== alert.scheduling.words;
+      if (current.kinds.includes(alert.kind) && !saysOtherwise) return [{ type: 'refresh', incident: current, alert }];
+      if (current.kinds.includes(alert.kind)) return [{ type: 'update', incident: current, alert }];
       current.kinds.push(alert.kind);
       return [{ type: 'update', incident: current, alert }];
     }
