@@ -4,6 +4,7 @@
 import { AgentSummary } from './incidents/agent-summary.js';
 import { classifyPod, deletedAlert } from './classify/classify-pod.js';
 import { classifyEvent } from './classify/classify-event.js';
+import { baselineOf } from './classify/baseline.js';
 import type { Clock } from '../kube/clock.js';
 import { isEvent, snapshotEvent } from './classify/event-snapshot.js';
 import type { EventSnapshot } from './classify/event-snapshot.js';
@@ -70,8 +71,10 @@ export class AlertPipeline {
     // A resync or relist hands us the very same version again: nothing happened.
     if (prev && prev.resourceVersion !== undefined && prev.resourceVersion === next.resourceVersion) return;
     this.remember(next);
-    if (event.seed && !prev) return;
-    const alerts = classifyPod(prev, next, this.incidents.openProblems(next.uid), at);
+    // First sight as ADDED (start-up list, relist, a replay's initial ADDED): compared with its own baseline, so only
+    // what is wrong with it now is reported, never its history. (A MODIFIED of a pod never seen is a change.)
+    const before = prev ?? (event.type === 'ADDED' ? baselineOf(next) : undefined);
+    const alerts = classifyPod(before, next, this.incidents.openProblems(next.uid), at);
     if (next.role === 'agent') this.countAgent(prev, next, alerts, at);
     this.emit(alerts);
   }

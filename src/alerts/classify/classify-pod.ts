@@ -115,9 +115,18 @@ function containerAlerts(pod: PodSnapshot, prev: ContainerSnapshot | undefined, 
     out.push(makeAlert(pod, 'image-pull-failed', `container ${c.name} cannot pull its image (${waitingNow}${c.message ? `: ${c.message}` : ''}); check the image name, tag and imagePullSecrets`, at));
   }
   if (waitingNow && CONFIG_REASONS.has(waitingNow) && waitingBefore !== waitingNow) {
-    out.push(makeAlert(pod, 'config-error', `container ${c.name} cannot be created (${waitingNow}${c.message ? `: ${c.message}` : ''}); create the missing Secret/ConfigMap or key`, at));
+    out.push(makeAlert(pod, 'config-error', `container ${c.name} cannot be created (${waitingNow}${c.message ? `: ${c.message}` : ''}); ${configHint(c.message ?? '')}`, at));
   }
   return out;
+}
+
+/** What to do about a container that cannot be created, from the kubelet's words. */
+export function configHint(message: string): string {
+  const m = message.toLowerCase();
+  if (m.includes('runasnonroot')) {
+    return 'the pod requires a non-root user but the image runs as root: set runAsUser (e.g. 1000) in the pod template or controller, or use an image with a non-root USER';
+  }
+  return 'create the missing Secret/ConfigMap or key';
 }
 
 export function schedulingDetails(pod: PodSnapshot, message: string): SchedulingDetails {

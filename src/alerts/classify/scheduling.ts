@@ -13,6 +13,24 @@ export const MAX_SCHEDULING_MESSAGE = 4096;
 
 const OLD_PREFIX = /^No nodes are available that match all of the (?:following )?predicates/;
 const NEW_PREFIX = /^(\d{1,9})\/(\d{1,9}) nodes are available/;
+/** Kubernetes ≤ 1.5: `pod (x) failed to fit in any node\nfit failure summary on nodes : Insufficient pods (2), …`. */
+const FIT_SUMMARY = 'fit failure summary on nodes';
+const FIT_FAILED = 'failed to fit in any node';
+
+/**
+ * The end of the reason list: the first ". " outside braces (a taint `{key: value}` stays whole). What follows is not
+ * a reason: since 1.24 " preemption: …", since 1.35 (DRA) "no new claims to deallocate, preemption: …".
+ */
+function listEnd(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '{') depth += 1;
+    else if (c === '}' && depth > 0) depth -= 1;
+    else if (c === '.' && depth === 0 && (text[i + 1] === ' ' || text[i + 1] === '\n')) return i;
+  }
+  return text.length;
+}
 
 /** Trailing dots and blanks removed ("…didn't tolerate.." → "…didn't tolerate"), by scanning from the end. */
 function stripEnding(text: string): string {
@@ -61,34 +79,67 @@ function splitCountedItems(body: string): string[] {
   return items;
 }
 
-/** Old predicate names, as printed by schedulers up to 1.8, in today's words. */
+/** Old predicate names, as printed by schedulers up to 1.8 (and 1.5's fit summaries), in today's words. */
 const PREDICATE_WORDS: Record<string, string> = {
   PodToleratesNodeTaints: "node(s) had taints that the pod didn't tolerate",
   MatchNodeSelector: "node(s) didn't match node selector",
+  NodeAffinity: "node(s) didn't match node selector",
+  HostName: "node(s) didn't match the requested hostname",
   PodFitsHostPorts: "node(s) didn't have free ports for the requested pod ports",
+  PodFitsPorts: "node(s) didn't have free ports for the requested pod ports",
   NoVolumeZoneConflict: 'node(s) had no available volume zone',
+  NoVolumeNodeConflict: 'node(s) had volume node affinity conflict',
+  CheckVolumeBinding: 'node(s) had volume node affinity conflict',
+  NoDiskConflict: 'node(s) had no available disk',
   CheckNodeUnschedulable: 'node(s) were unschedulable',
+  NodeUnschedulable: 'node(s) were unschedulable',
+  NodeUnderMemoryPressure: 'node(s) had memory pressure',
+  CheckNodeMemoryPressure: 'node(s) had memory pressure',
+  NodeUnderDiskPressure: 'node(s) had disk pressure',
+  CheckNodeDiskPressure: 'node(s) had disk pressure',
+  CheckNodePIDPressure: 'node(s) had pid pressure',
+  NodeOutOfDisk: 'node(s) were out of disk space',
+  NodeNotReady: 'node(s) were not ready',
+  NodeNetworkUnavailable: 'node(s) had network unavailable',
+  CheckNodeCondition: 'node(s) were not ready',
+  MatchInterPodAffinity: "node(s) didn't match pod affinity/anti-affinity rules",
+  MaxEBSVolumeCount: 'node(s) exceed max volume count',
+  MaxGCEPDVolumeCount: 'node(s) exceed max volume count',
+  MaxAzureDiskVolumeCount: 'node(s) exceed max volume count',
+  MaxCSIVolumeCountPred: 'node(s) exceed max volume count',
   PodFitsResources: 'Insufficient resources',
+  GeneralPredicates: 'node(s) did not fit the pod (resources, ports or node name)',
 };
+
+/** `Name (3), Other (1)` (old and 1.5 wordings) → reasons in today's words. */
+function predicateList(list: string): SchedulingReason[] {
+  return stripEnding(list)
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0)
+    .map((item): SchedulingReason => {
+      const [name, nodes] = countSuffix(item);
+      return { reason: PREDICATE_WORDS[name] ?? name, nodes };
+    });
+}
 
 export function parseSchedulingMessage(message: string): ParsedSchedulingMessage {
   const text = (message.length > MAX_SCHEDULING_MESSAGE ? message.slice(0, MAX_SCHEDULING_MESSAGE) : message).trim();
   const old = OLD_PREFIX.exec(text);
-  if (old) {
-    const reasons = stripEnding(skipLeading(text.slice(old[0].length), ': '))
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0)
-      .map((item): SchedulingReason => {
-        const [name, nodes] = countSuffix(item);
-        return { reason: PREDICATE_WORDS[name] ?? name, nodes };
-      });
-    return { reasons };
+  if (old) return { reasons: predicateList(skipLeading(text.slice(old[0].length), ': ')) };
+  const summary = text.indexOf(FIT_SUMMARY);
+  if (summary >= 0 || text.includes(FIT_FAILED)) {
+    if (summary < 0) return { reasons: [] };
+    const rest = text.slice(summary + FIT_SUMMARY.length);
+    const line = rest.indexOf('\n');
+    return { reasons: predicateList(skipLeading(line >= 0 ? rest.slice(0, line) : rest, ' :')) };
   }
   const current = NEW_PREFIX.exec(text);
   if (current) {
     let rest = skipLeading(text.slice(current[0].length), ': ');
-    // Since 1.24 a " preemption: ..." tail repeats the count for the preemption attempt: not a reason.
+    // The list ends at its first ". ": a " preemption: ..." tail (1.24+) repeats the count for the preemption attempt,
+    // and 1.35 puts "no new claims to deallocate" before it. Neither is a reason.
+    rest = rest.slice(0, listEnd(rest));
     const tail = rest.indexOf('preemption:');
     if (tail >= 0) rest = rest.slice(0, tail);
     const reasons: SchedulingReason[] = [];
@@ -106,7 +157,8 @@ export function parseSchedulingMessage(message: string): ParsedSchedulingMessage
 
 export type ReasonCategory =
   | 'insufficient-cpu' | 'insufficient-memory' | 'insufficient-other' | 'too-many-pods' | 'taint' | 'node-selector'
-  | 'cordoned' | 'pvc-unbound' | 'pvc-missing' | 'volume-affinity' | 'ports' | 'other';
+  | 'cordoned' | 'pvc-unbound' | 'pvc-missing' | 'volume-affinity' | 'ports' | 'pressure' | 'node-not-ready' | 'pod-affinity'
+  | 'volume-count' | 'other';
 
 export function categorize(reason: string): ReasonCategory {
   const r = reason.toLowerCase();
@@ -119,6 +171,10 @@ export function categorize(reason: string): ReasonCategory {
     return 'node-selector';
   }
   if (r.includes('were unschedulable') || r.includes('unschedulable:')) return 'cordoned';
+  if (r.includes('memory pressure') || r.includes('disk pressure') || r.includes('pid pressure') || r.includes('out of disk')) return 'pressure';
+  if (r.includes('were not ready') || r.includes('network unavailable')) return 'node-not-ready';
+  if (r.includes('pod affinity') || r.includes('anti-affinity')) return 'pod-affinity';
+  if (r.includes('max volume count')) return 'volume-count';
   if (r.includes('unbound immediate persistentvolumeclaims') || r.includes('unbound')) return 'pvc-unbound';
   if (r.includes('persistentvolumeclaim') && r.includes('not found')) return 'pvc-missing';
   if (r.includes('volume node affinity') || r.includes('volume zone')) return 'volume-affinity';
@@ -161,8 +217,22 @@ function reasonWords(r: SchedulingReason): string {
     case 'pvc-missing': return `a PersistentVolumeClaim is missing (${r.reason})`;
     case 'volume-affinity': return nodes("is outside the zone of the pod's volume", "are outside the zone of the pod's volume");
     case 'ports': return nodes("has the pod's host port taken", "have the pod's host port taken");
+    case 'pressure': {
+      const what = pressureOf(r.reason);
+      return nodes(`is short of ${what} (the kubelet takes no new pods)`, `are short of ${what} (the kubelet takes no new pods)`);
+    }
+    case 'node-not-ready': return nodes('is not ready', 'are not ready');
+    case 'pod-affinity': return nodes("breaks the pod's affinity/anti-affinity rules", "break the pod's affinity/anti-affinity rules");
+    case 'volume-count': return nodes('already has its maximum number of attached volumes', 'already have their maximum number of attached volumes');
     default: return r.nodes === null ? r.reason : `${r.nodes} × ${r.reason}`;
   }
+}
+
+function pressureOf(reason: string): string {
+  const r = reason.toLowerCase();
+  if (r.includes('memory')) return 'memory';
+  if (r.includes('pid')) return 'process ids';
+  return 'disk space';
 }
 
 export function describeReasons(parsed: ParsedSchedulingMessage): string {
@@ -217,5 +287,9 @@ export function schedulingHint({ reasons, requests, headroom }: HintInput): stri
   }
   if (categories.has('volume-affinity')) hints.push("add a node in the volume's zone, or recreate the volume where there is room");
   if (categories.has('ports')) hints.push('drop the hostPort or free it on a node');
+  if (categories.has('pressure')) hints.push('free memory or disk on the nodes (kubectl describe node shows the pressure), or add a node');
+  if (categories.has('node-not-ready')) hints.push('check the nodes: kubectl get nodes, then kubectl describe node NODE for why they are not ready');
+  if (categories.has('pod-affinity')) hints.push("relax the pod template's affinity/anti-affinity rules, or add a node where they hold");
+  if (categories.has('volume-count')) hints.push('add a node: the others cannot attach more volumes');
   return hints.length > 0 ? hints.join('; ') : 'run kubectl describe pod for the scheduler\'s details';
 }
