@@ -62,9 +62,13 @@ export function registerStartCommand(program: Command): void {
 
 async function start(options: StartOptions): Promise<number> {
   deps = await load();
-  const { selectTarget, hasSlackTokens } = deps;
-  const { target, note, kubeConfig } = selectTarget({ dir: options.dir, context: options.context, kubeconfig: options.kubeconfig });
-  if (!options.console && hasSlackTokens()) {
+  const { selectTarget, hasSlackTokens, loadPolicy } = deps;
+  const bot = !options.console && hasSlackTokens();
+  // The bot (and a console held to a policy file) looks for instances only in the managed namespaces: its RBAC
+  // reaches no further, and a look-alike elsewhere must not count.
+  const managed = bot || process.env.CHATOPS_AUTH_FILE ? { cluster: { namespaces: loadPolicy().managedNamespaces } } : {};
+  const { target, note, kubeConfig } = selectTarget({ dir: options.dir, context: options.context, kubeconfig: options.kubeconfig, ...managed });
+  if (bot) {
     // The bot's exit code (0 after a clean stop) is not "no Slack": only undefined means the transport is missing.
     const exitCode = await startBot(target, kubeConfig);
     if (exitCode !== undefined) return exitCode;

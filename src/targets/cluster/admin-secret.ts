@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Bundle } from '../../render/bundle.js';
 import { instanceLabels, names, RELOAD_TOKEN_KEY } from '../../instance/naming.js';
+import { FIELD_MANAGER } from '../../kube/client.js';
+import { madeByBot } from '../stored-values.js';
 import type { ClusterContext } from './context.js';
 
 export const adminSecretName = (bundle: Bundle): string => names.adminSecret(bundle.instance, bundle.spec.controller.adminSecret);
@@ -40,6 +42,11 @@ export async function ensureReloadToken({ client }: ClusterContext, bundle: Bund
 export async function readAdminPassword({ client }: ClusterContext, instance: string, namespace: string, secretName: string): Promise<{ user: string; password: string }> {
   const secret = await client.read({ apiVersion: 'v1', kind: 'Secret', name: secretName, namespace });
   if (!secret) throw new Error(`Secret ${namespace}/${secretName} does not exist; deploy ${instance} first`);
+  // Only the Secret the bot created for this instance is ever read: a name in the stored values must not be a way
+  // to read another instance's (or anyone's) Secret.
+  if (!madeByBot(secret, instance, FIELD_MANAGER)) {
+    throw new Error(`Secret ${namespace}/${secretName} was not created by jenkins-chatops for ${instance}, so it is not read; if it is yours, read it with kubectl`);
+  }
   const data = (secret.data ?? {}) as Record<string, string>;
   return { user: decode(data['jenkins-admin-user']), password: decode(data['jenkins-admin-password']) };
 }

@@ -5,10 +5,11 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Bundle } from '../../render/bundle.js';
 import { instanceLabels, LABEL_SPEC, names } from '../../instance/naming.js';
 import type { Values } from '../../instance/index.js';
-import { KubeClient } from '../../kube/client.js';
+import { FIELD_MANAGER, KubeClient } from '../../kube/client.js';
+import type { KubeObject } from '../../kube/object.js';
 import { LeaseHeldError, LeaseLostError, withLease, type LeaseObservations } from '../../kube/lease/lease-lock.js';
 import type { RetryPolicy } from '../../kube/retry.js';
-import { parseStoredValues, VALUES_KEY } from '../stored-values.js';
+import { madeByBot, parseStoredValues, VALUES_KEY } from '../stored-values.js';
 import {
   BusyError, LockLostError,
   type ApplyOptions, type ApplyResult, type DeleteResult, type InstanceStatus, type Outcome, type Plan, type ProgressSink, type Target, type WaitOptions,
@@ -24,6 +25,11 @@ import { instanceStatus } from './status.js';
 export interface ClusterTargetOptions extends Partial<ClusterSettings> {
   description?: string;
   retry?: Partial<RetryPolicy>;
+  /**
+   * The namespaces instances are looked for in (the bot: its policy's managed namespaces, where its RBAC reaches).
+   * Without it, instances are found cluster-wide (the command line, with the operator's own credentials).
+   */
+  namespaces?: string[];
 }
 
 export class ClusterTarget implements Target {
@@ -46,25 +52,59 @@ export class ClusterTarget implements Target {
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms).unref())),
     };
     this.ctx = { client: this.client, settings };
+    this.namespaces = options.namespaces?.length ? [...new Set(options.namespaces)] : undefined;
+  }
+
+  private readonly namespaces: string[] | undefined;
+
+  /** Stored-values ConfigMaps the bot wrote (labels and field manager), in the namespaces it may look at. */
+  private async storedConfigMaps(instance?: string): Promise<KubeObject[]> {
+    const selector = instance ? `${LABEL_SPEC}=${instance}` : LABEL_SPEC;
+    const found: KubeObject[] = [];
+    if (this.namespaces && instance) {
+      // The name is known: one namespaced GET per managed namespace instead of a list.
+      for (const namespace of this.namespaces) {
+        const cm = await this.client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: names.specConfigMap(instance), namespace });
+        if (cm) found.push(cm);
+      }
+    } else if (this.namespaces) {
+      for (const namespace of this.namespaces) {
+        const list = await this.client.listAll({ verb: 'list', resource: 'configmaps', namespace }, (chunk) =>
+          this.client.core.listNamespacedConfigMap({ namespace, labelSelector: selector, ...chunk }));
+        found.push(...(list.items as unknown as KubeObject[]));
+      }
+    } else {
+      found.push(...((await this.client.listConfigMapsEverywhere(selector)).items as unknown as KubeObject[]));
+    }
+    return found.filter((cm) => {
+      const name = cm.metadata?.labels?.[LABEL_SPEC];
+      return name !== undefined && cm.metadata?.name === names.specConfigMap(name) && madeByBot(cm, name, FIELD_MANAGER);
+    });
   }
 
   async listInstances(): Promise<string[]> {
-    const list = await this.client.listConfigMapsEverywhere(LABEL_SPEC);
-    return [...new Set(list.items.map((cm) => cm.metadata?.labels?.[LABEL_SPEC]).filter((n): n is string => !!n))].sort();
+    const found = await this.storedConfigMaps();
+    return [...new Set(found.map((cm) => cm.metadata.labels![LABEL_SPEC]!))].sort();
   }
 
+  /**
+   * Only values the bot stored count: a ConfigMap someone else made with the same labels (or outside the managed
+   * namespaces) neither is read nor blocks the instance.
+   */
   async loadValues(instance: string, namespace?: string): Promise<Values | undefined> {
+    const parse = (cm: KubeObject) =>
+      parseStoredValues((cm.data as Record<string, string> | undefined)?.[VALUES_KEY], `ConfigMap ${cm.metadata.namespace}/${cm.metadata.name}`);
     if (namespace) {
+      if (this.namespaces && !this.namespaces.includes(namespace)) return undefined;
       const cm = await this.client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: names.specConfigMap(instance), namespace });
-      return cm ? parseStoredValues((cm.data as Record<string, string> | undefined)?.[VALUES_KEY], `ConfigMap ${namespace}/${cm.metadata.name}`) : undefined;
+      return cm && madeByBot(cm, instance, FIELD_MANAGER) ? parse(cm) : undefined;
     }
-    const list = await this.client.listConfigMapsEverywhere(`${LABEL_SPEC}=${instance}`);
-    if (list.items.length > 1) {
-      const where = list.items.map((cm) => cm.metadata?.namespace).join(', ');
+    const found = await this.storedConfigMaps(instance);
+    if (found.length > 1) {
+      const where = found.map((cm) => cm.metadata.namespace).join(', ');
       throw new Error(`instance ${instance} exists in several namespaces (${where}); name the namespace`);
     }
-    const cm = list.items[0];
-    return cm ? parseStoredValues(cm.data?.[VALUES_KEY], `ConfigMap ${cm.metadata?.namespace}/${cm.metadata?.name}`) : undefined;
+    return found[0] ? parse(found[0]) : undefined;
   }
 
   async diff(bundle: Bundle): Promise<Plan> {

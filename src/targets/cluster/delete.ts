@@ -8,10 +8,11 @@
 // bound to one of those claims. Every ordinal ever scaled to is found that way.
 import type { V1PersistentVolume } from '@kubernetes/client-node';
 import type { Bundle } from '../../render/bundle.js';
-import { refOf, type ObjectRef } from '../../kube/client.js';
+import { FIELD_MANAGER, refOf, type ObjectRef } from '../../kube/client.js';
 import type { DeleteResult, ProgressSink } from '../../operations/target.js';
 import { controllerSelector, homeClaimOrdinal, names, ownedSelector, selectorString } from '../../instance/naming.js';
 import { adminSecretName } from './admin-secret.js';
+import { madeByBot } from '../stored-values.js';
 import { desiredObjects } from './apply.js';
 import { ownedClaims, type ClusterContext } from './context.js';
 
@@ -90,7 +91,10 @@ export async function deleteInstance(ctx: ClusterContext, bundle: Bundle, option
     return { deleted, kept };
   }
   for (const claim of claimNames) await remove({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim, namespace: ns });
-  await remove(secret);
+  // A Secret is deleted only when the bot created it for this instance (a name from the values could be anyone's).
+  const live = await client.read(secret);
+  if (madeByBot(live, bundle.instance, FIELD_MANAGER)) await remove(secret);
+  else if (live) kept.push(`Secret/${secret.name} (not created by jenkins-chatops for ${bundle.instance})`);
   await remove(valuesRef);
   for (const pv of volumes.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
     await remove({ apiVersion: 'v1', kind: 'PersistentVolume', name: pv.metadata?.name ?? '' });
