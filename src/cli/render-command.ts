@@ -30,6 +30,11 @@ export function registerRenderCommand(program: Command): void {
     const { bundleStream, renderBundle, writeBundle } = await import('../render/index.js');
     const spec = resolveSpec(collectLayers(options, defaultInstanceFile()));
     const bundle = renderBundle(spec);
+    if (spec.controller.replicas > 1) {
+      // The same words chat and the console say before anyone agrees to several controllers.
+      const { fleetNote } = await import('../commands/fleet-note.js');
+      for (const line of fleetNote(spec)) process.stderr.write(`note: ${line}\n`);
+    }
     if (!options.out) {
       process.stdout.write(bundleStream(bundle));
       return;

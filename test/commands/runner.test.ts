@@ -131,7 +131,7 @@ describe('deploy', () => {
   it('explains that controllers share nothing when a deploy asks for more than one', async () => {
     await deployed();
     const question = (await run('deploy ci replicas=2')).confirmation!;
-    expect(textOf(question.message)).toContain('Each controller is an independent Jenkins');
+    expect(textOf(question.message)).toContain('2 controllers are 2 independent Jenkins');
     const other = (await run('deploy ci cap=3')).confirmation!;
     expect(textOf(other.message)).not.toContain('independent Jenkins');
   });
@@ -208,8 +208,11 @@ describe('scale', () => {
     const reply = await run('scale ci 3');
     const question = reply.confirmation!;
     expect(question.message.title).toBe('Scale ci to 3 controllers?');
-    expect(textOf(question.message)).toContain('Each controller is an independent Jenkins');
-    expect(textOf(question.message)).toContain('Session affinity keeps each browser on one controller');
+    // Before agreeing: they share nothing, how each is reached, the agent cap per controller, what scaling down keeps.
+    expect(textOf(question.message)).toContain('3 controllers are 3 independent Jenkins: they share no jobs');
+    expect(textOf(question.message)).toMatch(/each through its own \w+ Service: ci-0, ci-1, ci-2; agents connect back to the controller that started them/);
+    expect(textOf(question.message)).toMatch(/3 controllers × cap \d+ = up to \d+ agent pods/);
+    expect(textOf(question.message)).toContain('Scaling down keeps each removed controller\'s volume');
     expect(question.confirmLabel).toBe('Scale to 3');
     expect(ops.calls).toEqual([]);
     const done = await confirm(question.token);

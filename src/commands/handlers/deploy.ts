@@ -6,7 +6,7 @@ import type { ParsedCommand } from '../grammar.js';
 import type { Setting } from '../keys.js';
 import { changedObjectCount, message, planBlocks } from '../messages.js';
 import type { Block, Message } from '../model.js';
-import { filesOnly, FILES_ONLY_NOTE, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
+import { filesOnly, FILES_ONLY_NOTE, outcomeMessage, severalControllers } from './outcome.js';
 import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext } from './types.js';
 import { guard } from './guard.js';
@@ -74,7 +74,7 @@ export const deploy: Handler<Deploy> = async (cmd, ctx) => {
   const question = planMessage(cmd.instance, preview, stored ? `Apply these changes to ${cmd.instance}?` : `Create ${cmd.instance}?`, cmd);
   const current = stored ? (mergeLayers([{ values: stored }], ctx.sources).controller as { replicas?: number } | undefined) : undefined;
   const replicas = preview.bundle.spec.controller.replicas;
-  if (several(replicas) && replicas !== current?.replicas) question.blocks.unshift(SEVERAL_CONTROLLERS);
+  if (several(replicas) && replicas !== current?.replicas) question.blocks.unshift(severalControllers(preview.bundle.spec));
   return {
     kind: 'confirm',
     message: question,

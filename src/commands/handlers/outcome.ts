@@ -2,7 +2,8 @@
 import type { Outcome } from '../../operations/target.js';
 import { message } from '../messages.js';
 import type { Block, Message } from '../model.js';
-import { mergeLayers, type Values } from '../../instance/index.js';
+import { mergeLayers, type InstanceSpec, type Values } from '../../instance/index.js';
+import { fleetNote } from '../fleet-note.js';
 import { answer, type HandlerContext, type Planned } from './types.js';
 
 /** The namespace stored values put an instance in (the spec default when they name none). */
@@ -31,12 +32,10 @@ export async function homeNamespace(ctx: HandlerContext, instance: string): Prom
   }
 }
 
-/** Said whenever someone asks for more than one controller. */
-export const SEVERAL_CONTROLLERS: Block = {
-  type: 'text',
-  text: `Each controller is an independent Jenkins: they share no jobs, builds, plugins' state or configuration made in the UI (only what JCasC sets). ` +
-    `A job created on one is not on the others. Session affinity keeps each browser on one controller, so people may see different Jenkins.`,
-};
+/** Said whenever someone asks for more than one controller, before they agree to it. */
+export function severalControllers(spec: InstanceSpec): Block {
+  return { type: 'list', items: fleetNote(spec) };
+}
 
 /** The dry-run directory target: files are written, nothing runs, so nothing is ever "ready". */
 export function filesOnly(ctx: HandlerContext): boolean {

@@ -4,7 +4,7 @@ import type { Outcome } from '../../operations/target.js';
 import type { ParsedCommand } from '../grammar.js';
 import { changedObjectCount, message, planBlocks } from '../messages.js';
 import type { Message } from '../model.js';
-import { filesOnly, FILES_ONLY_NOTE, homeNamespace, loadStored, notFound, outcomeMessage, SEVERAL_CONTROLLERS } from './outcome.js';
+import { filesOnly, FILES_ONLY_NOTE, homeNamespace, loadStored, notFound, outcomeMessage, severalControllers } from './outcome.js';
 import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext, type Planned } from './types.js';
 import { guard } from './guard.js';
@@ -88,7 +88,7 @@ async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ct
   return {
     kind: 'confirm',
     message: message('warning', `Scale ${instance} to ${replicas} controllers?`, [
-      SEVERAL_CONTROLLERS,
+      severalControllers(preview.bundle.spec),
       ...planBlocks(preview.plan, { command: `diff ${instance} replicas=${replicas}` }).blocks,
       { type: 'context', text: `${changedObjectCount(preview.plan)} object(s) change. For one Jenkins that survives restarts, keep 1 controller.` },
     ]),
