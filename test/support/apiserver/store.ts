@@ -51,6 +51,13 @@ export class Store {
       .map(([, e]) => clone(e.obj));
   }
 
+  /** The first stored object of a kind (in one namespace, or all) that `match` accepts, as a copy; nothing else copied. */
+  find(info: ResourceInfo, namespace: string | undefined, match: (obj: Readonly<Obj>) => boolean): Obj | undefined {
+    const prefix = `${info.group || 'core'}/${info.plural}/${info.namespaced && namespace ? `${namespace}/` : ''}`;
+    for (const [k, e] of this.objects) if (k.startsWith(prefix) && match(e.obj)) return clone(e.obj);
+    return undefined;
+  }
+
   /** Every stored object itself, not a copy: for controllers that only read (the garbage collector, every tick). */
   peekAll(): Array<{ info: ResourceInfo; obj: Readonly<Obj> }> {
     return [...this.objects.values()].map((e) => ({ info: e.info, obj: e.obj }));

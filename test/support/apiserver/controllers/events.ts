@@ -12,7 +12,8 @@ export function makeEventRecorder(registry: Registry, clock: Clock) {
     const namespace = involved.metadata.namespace ?? 'default';
     const now = clock.iso();
     try {
-      const same = registry.store.list(info, namespace).find((e) =>
+      // Only the match is copied: events pile up (a crash loop adds them every tick) and this runs for each one.
+      const same = registry.store.find(info, namespace, (e) =>
         e.involvedObject?.uid === involved.metadata.uid && e.reason === reason && e.message === message);
       if (same) {
         const next = clone(same);
