@@ -67,6 +67,12 @@ export interface ControllerPodStatus {
   ageSeconds?: number;
   /** Waiting/terminated reason when not ready (CrashLoopBackOff, Unschedulable, ...). */
   reason?: string;
+  /** Where to open this controller (its own Service with several controllers; the shared one otherwise). */
+  url?: string;
+  /** Whether it has loaded the desired JCasC revision (undefined when unknown). */
+  cascLoaded?: boolean;
+  /** Its own agent pods (labelled with its pod name by the cloud's podLabels). */
+  agents?: { running: number; pending: number };
 }
 
 export interface VolumeStatus {

@@ -88,9 +88,19 @@ function instanceBlocks(s: InstanceStatus): Block[] {
     { type: 'text', text: `${s.name} (namespace ${s.namespace}): ${summary(s)}` },
     { type: 'fields', fields },
   ];
+  // Several controllers are separate Jenkins: each on its own line, with its own address, JCasC and agents.
+  if (s.replicas.desired > 1 && pods.length) blocks.push({ type: 'list', items: pods.map(controllerLine) });
   const problems = pods.filter((p) => !p.ready && p.reason).map((p) => `${p.name}: ${p.reason}`);
   if (problems.length) blocks.push({ type: 'list', items: limit(problems, 10) });
   return blocks;
+}
+
+function controllerLine(p: InstanceStatus['controllers'][number]): string {
+  const parts = [`${p.name} ${p.ready ? 'ready' : p.reason ?? p.phase}`];
+  if (p.url) parts.push(p.url);
+  if (p.cascLoaded !== undefined) parts.push(p.cascLoaded ? 'JCasC up to date' : 'JCasC reload pending');
+  if (p.agents) parts.push(`agents ${p.agents.running} running, ${p.agents.pending} pending`);
+  return parts.join(' · ');
 }
 
 function cascState(casc: InstanceStatus['casc']): string {

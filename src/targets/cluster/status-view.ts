@@ -33,7 +33,7 @@ function nodeAddress(node: V1Node): string | undefined {
 }
 
 /** Best first: load balancer, node address + NodePort, then the in-cluster name (always reachable from pods). */
-export function serviceUrls(service: V1Service | undefined, nodes: V1Node[], fallback: { name: string; namespace: string; port: number }): string[] {
+export function serviceUrls(service: V1Service | undefined, nodes: V1Node[], fallback: { name: string; namespace: string; port: number; clusterDomain?: string }): string[] {
   const urls: string[] = [];
   const port = service?.spec?.ports?.find((p) => p.name === 'http') ?? service?.spec?.ports?.[0];
   const servicePort = port?.port ?? fallback.port;
@@ -47,6 +47,6 @@ export function serviceUrls(service: V1Service | undefined, nodes: V1Node[], fal
       if (address) urls.push(`http://${address}:${port.nodePort}/`);
     }
   }
-  urls.push(`http://${fallback.name}.${fallback.namespace}.svc.cluster.local:${servicePort}/`);
+  urls.push(`http://${fallback.name}.${fallback.namespace}.svc.${fallback.clusterDomain ?? 'cluster.local'}:${servicePort}/`);
   return [...new Set(urls)];
 }

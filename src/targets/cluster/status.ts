@@ -1,7 +1,7 @@
 // `status`: what runs of an instance — replicas, controller pods, volumes, URLs, agent pods, JCasC live vs desired.
 import type { KubeObject } from '../../render/bundle.js';
 import type { Values } from '../../instance/index.js';
-import { ANNOTATION_CASC_REVISION, LABEL_AGENT_INSTANCE, controllerSelector, names, selectorString } from '../../instance/naming.js';
+import { ANNOTATION_CASC_REVISION, LABEL_AGENT_CONTROLLER, LABEL_AGENT_INSTANCE, controllerSelector, names, selectorString } from '../../instance/naming.js';
 import type { InstanceStatus } from '../../operations/target.js';
 import { cascLoaded } from './casc-wait.js';
 import { ownedClaims, type ClusterContext } from './context.js';
@@ -21,23 +21,34 @@ export async function instanceStatus(ctx: ClusterContext, instance: string, name
   base.controllers = pods.items.map((p) => controllerPod(p, now)).sort((a, b) => a.name.localeCompare(b.name));
   base.volumes = (await ownedClaims(ctx, instance, namespace)).map(volume);
   const service = await client.readService(namespace, names.httpService(instance));
-  const needsNodes = service?.spec?.type === 'NodePort' || service?.spec?.type === 'LoadBalancer';
+  const fleet = base.replicas.desired > 1;
+  // With several controllers each has its own Service (named like its pod); read those that the pods need.
+  const own = fleet ? await Promise.all(base.controllers.map((c) => client.readService(namespace, c.name))) : [];
+  const needsNodes = [service, ...own].some((s) => s?.spec?.type === 'NodePort' || s?.spec?.type === 'LoadBalancer');
   const nodes = needsNodes ? (await client.listNodes()).items : [];
   const port = (values?.service as { port?: number } | undefined)?.port ?? 8080;
-  base.urls = serviceUrls(service, nodes, { name: names.httpService(instance), namespace, port });
+  const clusterDomain = typeof values?.clusterDomain === 'string' ? values.clusterDomain : undefined;
+  base.urls = serviceUrls(service, nodes, { name: names.httpService(instance), namespace, port, ...(clusterDomain ? { clusterDomain } : {}) });
   const agentNamespace = (values?.agents as { namespace?: string } | undefined)?.namespace ?? namespace;
-  // This instance's agents only: the cloud labels every pod it starts with the instance's name.
-  const agents = await client.listPods(agentNamespace, `${LABEL_AGENT_INSTANCE}=${instance}`);
-  base.agents = {
-    running: agents.items.filter((p) => p.status?.phase === 'Running').length,
-    pending: agents.items.filter((p) => p.status?.phase === 'Pending').length,
-  };
+  // This instance's agents only: the cloud labels every pod it starts with the instance's name, and its controller's.
+  const agents = (await client.listPods(agentNamespace, `${LABEL_AGENT_INSTANCE}=${instance}`)).items;
+  const count = (pods: typeof agents) => ({
+    running: pods.filter((p) => p.status?.phase === 'Running').length,
+    pending: pods.filter((p) => p.status?.phase === 'Pending').length,
+  });
+  base.agents = count(agents);
   const cm = await client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: names.cascConfigMap(instance), namespace });
   const desired = cm?.metadata.annotations?.[ANNOTATION_CASC_REVISION];
+  const check = desired ? await cascLoaded(ctx, instance, namespace, desired).catch(() => undefined) : undefined;
   if (desired) {
     base.casc.desired = desired;
-    const check = await cascLoaded(ctx, instance, namespace, desired).catch(() => undefined);
     if (check && check.running > 0 && check.loaded.length >= check.running) base.casc.live = desired;
   }
+  base.controllers.forEach((controller, i) => {
+    const ownUrls = own[i] ? serviceUrls(own[i], nodes, { name: controller.name, namespace, port, ...(clusterDomain ? { clusterDomain } : {}) }) : base.urls;
+    if (ownUrls[0]) controller.url = ownUrls[0];
+    controller.agents = count(agents.filter((p) => p.metadata?.labels?.[LABEL_AGENT_CONTROLLER] === controller.name));
+    if (check && !check.problem && controller.phase === 'Running') controller.cascLoaded = check.loaded.includes(controller.name);
+  });
   return base;
 }
