@@ -33,6 +33,8 @@ export interface IncidentBookOptions {
   dedupeWindowMs: number;
 }
 
+const NONE: ReadonlySet<Problem> = new Set();
+
 export class IncidentBook {
   private readonly open = new Map<string, Map<Problem, Incident>>();
   private readonly closed = new Map<string, Incident>();
@@ -43,7 +45,8 @@ export class IncidentBook {
   constructor(private readonly options: IncidentBookOptions) {}
 
   openProblems(podUid: string): ReadonlySet<Problem> {
-    return new Set(this.open.get(podUid)?.keys() ?? []);
+    const open = this.open.get(podUid);
+    return open && open.size > 0 ? new Set(open.keys()) : NONE;
   }
 
   openIncidents(): Incident[] {
