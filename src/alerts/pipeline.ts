@@ -70,7 +70,8 @@ export class AlertPipeline {
     }
     // A resync or relist hands us the very same version again: nothing happened.
     if (prev && prev.resourceVersion !== undefined && prev.resourceVersion === next.resourceVersion) return;
-    this.remember(next);
+    if (prev && prev.name === next.name && prev.namespace === next.namespace) this.pods.set(next.uid, next);
+    else this.remember(next);
     // First sight as ADDED (start-up list, relist, a replay's initial ADDED): compared with its own baseline, so only
     // what is wrong with it now is reported, never its history. (A MODIFIED of a pod never seen is a change.)
     const before = prev ?? (event.type === 'ADDED' ? baselineOf(next) : undefined);

@@ -41,7 +41,7 @@ function pod(i: number, rv: number, phase: Phase, restarts: number): unknown {
 }
 
 /** `events` watch lines over `pods` pods, each pod walking through the cycle (crash, back-off, recovery, waiting …). */
-function generateLines(events: number, pods: number): string[] {
+export function generateLines(events: number, pods: number): string[] {
   const lines: string[] = [];
   let rv = 1000;
   for (let n = 0; n < events; n++) {
@@ -54,7 +54,7 @@ function generateLines(events: number, pods: number): string[] {
   return lines;
 }
 
-function replayAll(lines: string[]): number {
+export function replayAll(lines: string[]): number {
   let alerts = 0;
   const replayer = new Replayer({ format: 'json', write: () => { alerts++; } });
   for (const line of lines) replayer.line(line);

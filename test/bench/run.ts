@@ -12,6 +12,7 @@ const BENCHES: Record<string, { file: string; exportName: string }> = {
   render: { file: 'render-bench.js', exportName: 'runRenderBench' },
   ack: { file: 'ack-bench.js', exportName: 'runAckBench' },
   alerts: { file: 'alerts-bench.js', exportName: 'runAlertsBench' },
+  cli: { file: 'cli-bench.js', exportName: 'runCliBench' },
 };
 
 const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? '' : n.toFixed(digits));

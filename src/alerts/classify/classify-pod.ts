@@ -48,12 +48,10 @@ export function makeAlert(
 }
 
 /** A termination is reported once: identified by its finish time, or by the restart count it ended. */
-function terminationKeys(c: ContainerSnapshot | undefined): Set<string> {
-  const keys = new Set<string>();
-  if (!c) return keys;
-  if (c.state === 'terminated') keys.add(c.finishedAt ?? `#${c.restarts}`);
-  if (c.lastExitCode !== undefined || c.lastReason !== undefined) keys.add(c.lastFinishedAt ?? `#${c.restarts - 1}`);
-  return keys;
+function seenTermination(c: ContainerSnapshot | undefined, key: string): boolean {
+  if (!c) return false;
+  if (c.state === 'terminated' && (c.finishedAt ?? `#${c.restarts}`) === key) return true;
+  return (c.lastExitCode !== undefined || c.lastReason !== undefined) && (c.lastFinishedAt ?? `#${c.restarts - 1}`) === key;
 }
 
 interface Termination {
@@ -63,14 +61,13 @@ interface Termination {
 }
 
 function newTermination(prev: ContainerSnapshot | undefined, next: ContainerSnapshot): Termination | undefined {
-  const seen = terminationKeys(prev);
   if (next.state === 'terminated') {
     const key = next.finishedAt ?? `#${next.restarts}`;
-    if (!seen.has(key)) return { key, exitCode: next.exitCode, reason: next.reason };
+    if (!seenTermination(prev, key)) return { key, exitCode: next.exitCode, reason: next.reason };
   }
   if ((next.lastExitCode !== undefined || next.lastReason !== undefined) && next.restarts > (prev?.restarts ?? 0)) {
     const key = next.lastFinishedAt ?? `#${next.restarts - 1}`;
-    if (!seen.has(key)) return { key, exitCode: next.lastExitCode, reason: next.lastReason };
+    if (!seenTermination(prev, key)) return { key, exitCode: next.lastExitCode, reason: next.lastReason };
   }
   return undefined;
 }
@@ -153,10 +150,14 @@ export function unschedulableAlert(pod: PodSnapshot, message: string, at: number
 
 export function classifyPod(prev: PodSnapshot | undefined, next: PodSnapshot, open: ReadonlySet<Problem>, at: number): Alert[] {
   const out: Alert[] = [];
-  const prevContainers = new Map((prev?.containers ?? []).map((c) => [`${c.init ? 'i' : 'c'}:${c.name}`, c]));
   // A pod being deleted has its containers stopped with SIGTERM (exit 143): that is not a crash.
   if (!next.terminating) {
-    for (const c of next.containers) out.push(...containerAlerts(next, prevContainers.get(`${c.init ? 'i' : 'c'}:${c.name}`), c, at));
+    for (const c of next.containers) {
+      // A pod has a handful of containers: a scan allocates nothing (this runs for every event of every pod).
+      const before = prev?.containers.find((p) => p.name === c.name && p.init === c.init);
+      const alerts = containerAlerts(next, before, c, at);
+      for (const alert of alerts) out.push(alert);
+    }
   }
 
   if (next.phase === 'Failed' && next.podReason === 'Evicted' && !(prev?.phase === 'Failed' && prev.podReason === 'Evicted')) {

@@ -123,8 +123,34 @@ function containerSnapshot(status: ContainerStatusLike, init: boolean): Containe
   return snap;
 }
 
-/** The pod's total requests (what the scheduler must fit on one node). */
+/**
+ * Totals by the requests as written: a pod's requests rarely change, and a fleet of agents shares a handful of
+ * templates, so each distinct set is parsed and formatted once (a replay or a busy watch sees the same pods again and
+ * again). Bounded: the cache is dropped when it grows past 2,048 sets.
+ */
+const requestsCache = new Map<string, PodRequests>();
+
+function requestsKey(containers: ContainerLike[] | undefined): string {
+  let key = '';
+  for (const c of containers ?? []) {
+    const r = c.resources?.requests;
+    key += `${r?.cpu ?? ''}\u0000${r?.memory ?? ''}\u0001`;
+  }
+  return key;
+}
+
 function totalRequests(containers: ContainerLike[] | undefined): PodRequests {
+  const key = requestsKey(containers);
+  const known = requestsCache.get(key);
+  if (known) return known;
+  const computed = computeRequests(containers);
+  if (requestsCache.size >= 2048) requestsCache.clear();
+  requestsCache.set(key, computed);
+  return computed;
+}
+
+/** The pod's total requests (what the scheduler must fit on one node). Shared between snapshots: never mutate it. */
+function computeRequests(containers: ContainerLike[] | undefined): PodRequests {
   const out: PodRequests = {};
   const valuesOf = (key: 'cpu' | 'memory'): string[] =>
     (containers ?? [])
@@ -143,6 +169,13 @@ function totalRequests(containers: ContainerLike[] | undefined): PodRequests {
     out.memoryBytes = bytes;
     out.memory = formatMemory(bytes);
   }
+  return out;
+}
+
+function containerSnapshots(init: ContainerStatusLike[] | undefined, main: ContainerStatusLike[] | undefined): ContainerSnapshot[] {
+  const out: ContainerSnapshot[] = [];
+  if (init) for (const s of init) out.push(containerSnapshot(s, true));
+  if (main) for (const s of main) out.push(containerSnapshot(s, false));
   return out;
 }
 
@@ -171,10 +204,7 @@ export function snapshotPod(pod: PodLike): PodSnapshot {
     ready: readyCond?.status === 'True',
     scheduled: scheduledCond?.status === 'True' || Boolean(pod.spec?.nodeName),
     terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
-    containers: [
-      ...(status.initContainerStatuses ?? []).map((s) => containerSnapshot(s, true)),
-      ...(status.containerStatuses ?? []).map((s) => containerSnapshot(s, false)),
-    ],
+    containers: containerSnapshots(status.initContainerStatuses, status.containerStatuses),
     requests: totalRequests(pod.spec?.containers),
   };
   const instance = labels[LABEL_INSTANCE];

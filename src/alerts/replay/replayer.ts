@@ -31,7 +31,8 @@ export interface ReplayOptions {
 export class Replayer {
   private readonly clock = new ManualClock();
   private readonly pipeline: AlertPipeline;
-  private readonly printed = new WeakSet<object>();
+  /** The alert printed last: one recovery closing two incidents comes as consecutive notices of one alert. */
+  private lastPrinted: object | undefined;
   readonly result: ReplayResult = { lines: 0, events: 0, alerts: 0, skipped: [] };
 
   constructor(private readonly options: ReplayOptions) {
@@ -41,13 +42,13 @@ export class Replayer {
   /** Feeds one line of the stream. */
   line(text: string): void {
     const n = ++this.result.lines;
-    const trimmed = text.trim();
-    if (!trimmed) return;
+    if (text.length === 0) return;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(trimmed);
+      // JSON.parse allows the blanks around a value: no trimmed copy of every line.
+      parsed = JSON.parse(text);
     } catch {
-      this.result.skipped.push({ line: n, why: 'not JSON' });
+      if (text.trim().length > 0) this.result.skipped.push({ line: n, why: 'not JSON' });
       return;
     }
     const event = parsed as { type?: unknown; object?: unknown };
@@ -68,8 +69,8 @@ export class Replayer {
   private print(notice: Notice): void {
     // One recovery closing two incidents is one line.
     if (notice.type !== 'summary' && notice.type !== 'refresh') {
-      if (this.printed.has(notice.alert)) return;
-      this.printed.add(notice.alert);
+      if (this.lastPrinted === notice.alert) return;
+      this.lastPrinted = notice.alert;
     }
     for (const record of noticeRecords(notice)) this.writeRecord(record);
   }
