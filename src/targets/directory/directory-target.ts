@@ -1,7 +1,7 @@
 // A folder instead of a cluster: the bundle is written as files and read back, so every command can be tried
 // without Kubernetes (and the files can later be `kubectl apply -f`-ed). Nothing runs here.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
 import type { Bundle, KubeObject } from '../../render/bundle.js';
@@ -83,9 +83,19 @@ export class DirectoryTarget implements Target {
     const dir = this.manifestsDir(bundle.instance);
     mkdirSync(dir, { recursive: true });
     const wanted = new Set(bundle.objects.map((o) => o.file));
+    const wantedObjects = new Set(bundle.objects.map((o) => `${o.object.kind}/${o.object.metadata.name}`));
+    let after = bundle.objects.length;
     for (const [file, object] of this.readManifests(bundle.instance)) {
-      // Volumes keep data: like the cluster, a scale-down leaves their PersistentVolume files in place.
-      if (!wanted.has(file) && object.kind !== 'PersistentVolume') rmSync(join(dir, file));
+      if (wanted.has(file)) continue;
+      // Volumes keep data: like the cluster, a scale-down leaves their PersistentVolume files in place, numbered after
+      // the bundle's files so no number repeats (`08-persistentvolume-…` next to `08-service-…`); a volume the bundle
+      // has again is written under the bundle's own name.
+      if (object.kind !== 'PersistentVolume' || wantedObjects.has(`${object.kind}/${object.metadata?.name}`)) {
+        rmSync(join(dir, file));
+        continue;
+      }
+      const kept = `${String(after++).padStart(2, '0')}-${file.replace(/^\d+-/, '')}`;
+      if (kept !== file) renameSync(join(dir, file), join(dir, kept));
     }
     for (const [i, o] of bundle.objects.entries()) {
       writeFileSync(join(dir, o.file), o.yaml);
