@@ -1,7 +1,7 @@
 // The newcomer's stumbles on the command line (issue 14): one exit-code contract, --version, presets as `templates`
 // lists them, a wrong template name, -n honoured by status, a memory size without a unit, and dry runs on the
 // directory target that say what really happened.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -97,5 +97,21 @@ describe('dry runs on the directory target say what happened', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('dry: files only, nothing runs');
     expect(status.stdout).not.toMatch(/0\/1|not ready|not loaded yet/);
+  });
+});
+
+describe('the directory target after a scale-down', () => {
+  it('keeps each volume file once, and no manifest number repeats (scale 2 → 0 → 2)', async () => {
+    const seed = join(process.cwd(), 'examples', 'seed-install.yaml');
+    const files = () => readdirSync(join(dir, 'jenkins', 'manifests'));
+    expect((await at('deploy', '-f', seed)).code).toBe(0);
+    expect((await at('scale', 'jenkins', '2', '--yes')).code).toBe(0);
+    for (const replicas of ['0', '2']) {
+      expect((await at('scale', 'jenkins', replicas, '--yes')).code).toBe(0);
+      const numbers = files().map((f) => f.slice(0, f.indexOf('-')));
+      expect({ replicas, repeated: numbers.filter((n, i) => numbers.indexOf(n) !== i) }).toEqual({ replicas, repeated: [] });
+      const volumes = files().filter((f) => f.includes('-persistentvolume-')).map((f) => f.replace(/^\d+-/, ''));
+      expect(volumes).toEqual(['persistentvolume-jenkins.jenkins-home-0.yaml', 'persistentvolume-jenkins.jenkins-home-1.yaml']);
+    }
   });
 });
