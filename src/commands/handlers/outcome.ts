@@ -44,7 +44,7 @@ export function filesOnly(ctx: HandlerContext): boolean {
 
 export const FILES_ONLY_NOTE: Block = {
   type: 'context',
-  text: 'Dry-run directory: only files were written; nothing runs. Apply them to a cluster with kubectl apply -f <dir>/<name>/manifests (README: Targets).',
+  text: 'Dry-run directory: only files were written; nothing runs. To run it, apply the manifests, then the Secrets: kubectl apply -f <dir>/<name>/manifests -f <dir>/<name>/admin-secret.yaml -f <dir>/<name>/casc-reload-token.yaml (README: Targets).',
 };
 
 /** `filesOnly`: the target wrote files; the outcome's "ready" only means the files are there. */

@@ -37,7 +37,7 @@ export const status: Handler<Status> = async (cmd, ctx) => {
 export function statusMessage(statuses: InstanceStatus[], filesOnly = false): Message {
   if (filesOnly) {
     const blocks: Block[] = statuses.slice(0, MAX_INSTANCES).flatMap((s, i) => [...(i > 0 ? [{ type: 'divider' as const }] : []), ...fileBlocks(s)]);
-    blocks.push({ type: 'context', text: 'Dry-run directory: these are files only; nothing runs until they are applied to a cluster (kubectl apply -f <dir>/<name>/manifests).' });
+    blocks.push({ type: 'context', text: 'Dry-run directory: these are files only; nothing runs until they are applied to a cluster (kubectl apply -f <dir>/<name>/manifests -f <dir>/<name>/admin-secret.yaml -f <dir>/<name>/casc-reload-token.yaml).' });
     const title = statuses.length === 1 ? `${statuses[0]!.name}: files only, nothing runs` : `${statuses.length} Jenkins instances (files only, nothing runs)`;
     return message('info', title, blocks);
   }
