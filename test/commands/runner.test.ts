@@ -259,11 +259,12 @@ describe('delete', () => {
     expect(ops.calls).toEqual(['delete ci']);
   });
 
-  it('warns that --purge keeps nothing', async () => {
+  it('warns what --purge removes, and that hostPath files stay on the node', async () => {
     await deployed();
     const question = (await run('delete ci --purge')).confirmation!;
     expect(question.message).toMatchObject({ tone: 'danger', title: 'Delete ci and all its data?' });
-    expect(textOf(question.message)).toContain('Nothing is kept');
+    expect(textOf(question.message)).toContain('--purge also removes the volume claims and volumes (all jobs and build history)');
+    expect(textOf(question.message)).toContain('the files stay in the hostPath folder on the node');
     expect(question.confirmLabel).toBe('Delete everything');
   });
 });

@@ -25,7 +25,7 @@ export const remove: Handler<Delete> = async (cmd, ctx) => {
     ]));
   }
   const kept = cmd.purge
-    ? 'Nothing is kept: --purge also removes the volumes (all jobs and build history) and the admin password Secret.'
+    ? '--purge also removes the volume claims and volumes (all jobs and build history), the settings and the admin password Secret. With static storage the files stay in the hostPath folder on the node; the answer says where.'
     : `Kept: the volumes${claims.length ? ` (${claims.join(', ')})` : ''} with jobs and build history, and the admin password Secret. \`deploy ${cmd.instance}\` brings the instance back with them; \`delete ${cmd.instance} --purge\` removes them too.`;
   return {
     kind: 'confirm',
