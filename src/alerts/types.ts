@@ -53,6 +53,8 @@ export interface Alert {
   instance?: string;
   /** The Jenkins agent label (pod template) for agent pods. */
   agentLabel?: string;
+  /** For agent pods: the controller that started it (several controllers each have their own agents). */
+  controller?: string;
   summary: string;
   /** The incident this alert opens, updates or closes. */
   problem?: Problem;

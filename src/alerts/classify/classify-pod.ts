@@ -43,6 +43,7 @@ export function makeAlert(
   if (problem) alert.problem = problem;
   if (pod.instance) alert.instance = pod.instance;
   if (pod.agentLabel) alert.agentLabel = pod.agentLabel;
+  if (pod.controller) alert.controller = pod.controller;
   if (pod.nodeName) alert.node = pod.nodeName;
   return alert;
 }

@@ -1,6 +1,6 @@
 // A compact, comparable picture of a pod: only what classification needs, so thousands of pods stay cheap to track.
 // Accepts both plain watch JSON (timestamps as strings) and client-node objects (timestamps as Dates).
-import { AGENT_POD_LABEL, AGENT_POD_MARKER, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME } from '../../instance/naming.js';
+import { AGENT_POD_LABEL, AGENT_POD_MARKER, LABEL_AGENT_CONTROLLER, LABEL_AGENT_INSTANCE, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME } from '../../instance/naming.js';
 import type { PodRole } from '../types.js';
 import { formatCpu, formatMemory, sumQuantities } from './quantities.js';
 
@@ -62,6 +62,8 @@ export interface PodSnapshot {
   role: PodRole;
   instance?: string;
   agentLabel?: string;
+  /** For an agent pod: the controller (pod name) of the instance that started it, from the cloud's podLabels. */
+  controller?: string;
   phase: string;
   podReason?: string;
   podMessage?: string;
@@ -207,8 +209,11 @@ export function snapshotPod(pod: PodLike): PodSnapshot {
     containers: containerSnapshots(status.initContainerStatuses, status.containerStatuses),
     requests: totalRequests(pod.spec?.containers),
   };
-  const instance = labels[LABEL_INSTANCE];
+  // Controllers carry the app.kubernetes.io instance label; agents the ones the cloud's podLabels put on them.
+  const instance = labels[LABEL_INSTANCE] ?? labels[LABEL_AGENT_INSTANCE];
   if (instance) snap.instance = instance;
+  const controller = labels[LABEL_AGENT_CONTROLLER];
+  if (controller) snap.controller = controller;
   const agentLabel = labels[AGENT_POD_LABEL];
   if (agentLabel) snap.agentLabel = agentLabel;
   if (status.reason) snap.podReason = status.reason;

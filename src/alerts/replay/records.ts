@@ -13,6 +13,8 @@ export interface AlertRecord {
   role?: string;
   instance?: string;
   agentLabel?: string;
+  /** agent pods: the controller that started it. */
+  controller?: string;
   /** unschedulable only: what the scheduler said, per reason. */
   reasons?: SchedulingReason[];
   hint?: string;
@@ -26,6 +28,7 @@ function fromAlert(alert: Alert, incident?: string): AlertRecord {
   const r: AlertRecord = { severity: alert.severity, kind: alert.kind, namespace: alert.namespace, pod: alert.pod, summary: alert.summary, role: alert.role };
   if (alert.instance) r.instance = alert.instance;
   if (alert.agentLabel) r.agentLabel = alert.agentLabel;
+  if (alert.controller) r.controller = alert.controller;
   if (alert.scheduling) {
     r.reasons = alert.scheduling.reasons;
     r.hint = alert.scheduling.hint;
