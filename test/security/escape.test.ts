@@ -12,7 +12,7 @@ import { createOperations } from '../../src/operations/index.js';
 import { DirectoryTarget } from '../../src/targets/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startTestBot, waitFor, type TestBot } from '../slack/helpers/harness.js';
-import { slashCommandBody } from '../slack/helpers/payloads.js';
+import { blockActionsBody, slashCommandBody } from '../slack/helpers/payloads.js';
 import { FakeSlack, blockTexts } from '../slack/helpers/slack-web-api.js';
 import { Writable } from 'node:stream';
 
@@ -107,6 +107,18 @@ describe('a chat user allowed only on dev', () => {
     const answer = await run('deploy dev', DEV_USER);
     expect(answer).toMatch(/dev (created|written as files)/);
     expect(readdirSync(dir)).toContain('dev');
+  });
+
+  it('may still scale and delete its own instance (a confirmation click by the same user)', async () => {
+    await run('deploy dev', DEV_USER);
+    expect(await run('scale dev 0', DEV_USER)).toMatch(/dev set to 0 controllers|dev is hibernating/);
+    expect(await run('delete dev', DEV_USER)).toMatch(/Delete dev\?/);
+    const asked = slack.callsOf('chat.postMessage').at(-1)!;
+    const buttons = (asked.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions')!;
+    const token = buttons.elements!.find((e) => e.action_id === 'jenkins_confirm')!.value;
+    const clicked = await bot.post(blockActionsBody({ user: DEV_USER, actionId: 'jenkins_confirm', token, messageTs: '1700000000.000001' }));
+    expect(clicked.status).toBe(200);
+    await waitFor(() => JSON.stringify([...slack.callsOf('chat.update').map((c) => c.args), ...slack.responses.map((r) => r.body)]).includes('dev deleted'), 'dev deleted');
   });
 
   it.each([
