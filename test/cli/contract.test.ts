@@ -115,3 +115,14 @@ describe('the directory target after a scale-down', () => {
     }
   });
 });
+
+describe('render --out', () => {
+  it('prints the folder it wrote without a double slash, whether --out ends in / or not', async () => {
+    for (const out of [join(dir, 'deploy-repo/'), join(dir, 'deploy-repo2')]) {
+      const run = await runCli('render', '-f', join(process.cwd(), 'examples', 'team-ci.yaml'), '--out', out);
+      expect(run.code).toBe(0);
+      expect(run.stdout).not.toContain('//');
+      expect(run.stdout).toMatch(/ to \S+deploy-repo2?\/ci\/\n/);
+    }
+  });
+});
