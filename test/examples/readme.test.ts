@@ -58,11 +58,10 @@ const examplesLines = shellLines().map((l) => l.line).filter((l) => l.includes('
 const tryIt = TRY_IT.split('\n').map((l) => l.trim()).filter(Boolean);
 
 function sh(line: string): { code: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, PATH: `${join(clone, '.bin')}:${process.env.PATH ?? ''}`, npm_config_update_notifier: 'false', NO_COLOR: '1' };
-  delete env.KUBECONFIG;
-  env.HOME = process.env.HOME ?? clone;
   // No cluster: a kubeconfig that does not exist keeps the target the dry-run directory even on a developer's machine.
-  env.KUBECONFIG = join(clone, 'no-kubeconfig');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, PATH: `${join(clone, '.bin')}:${process.env.PATH ?? ''}`, npm_config_update_notifier: 'false', NO_COLOR: '1', KUBECONFIG: join(clone, 'no-kubeconfig'),
+  };
   const run = spawnSync('bash', ['-c', line], { cwd: clone, env, encoding: 'utf8', timeout: 120_000 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
