@@ -10,6 +10,8 @@ export const names = {
   statefulSet: (instance: string): string => instance,
   httpService: (instance: string): string => instance,
   agentService: (instance: string): string => `${instance}-agent`,
+  /** The headless Service that governs the StatefulSet: per-pod DNS `<pod>.<name>-pods.<ns>.svc.<domain>`. */
+  podsService: (instance: string): string => `${instance}-pods`,
   serviceAccount: (instance: string): string => instance,
   agentsRole: (instance: string): string => `${instance}-agents`,
   cascReloadRole: (instance: string): string => `${instance}-casc-reload`,

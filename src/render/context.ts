@@ -176,6 +176,7 @@ export function buildContext(spec: InstanceSpec) {
       sessionAffinity: spec.controller.sessionAffinity ?? replicas > 1,
       needsAgentService: !spec.agents.webSocket,
       controllers: controllerServices(spec, ordinals),
+      pods: names.podsService(name),
       podNameLabel: LABEL_POD_NAME,
     },
     paths: { home: JENKINS_HOME, casc: CASC_DIR, secrets: SECRETS_DIR, cache: JENKINS_CACHE },

@@ -40,6 +40,7 @@ function plan(ctx: RenderContext, extra: { casc: string; cascRevision: string })
     { template: 'service-http.yaml.hbs', context: ctx },
     ...ctx.service.controllers.map((controller) => ({ template: 'service-controller.yaml.hbs', context: { ...ctx, own: controller } })),
     ...(ctx.service.needsAgentService ? [{ template: 'service-agent.yaml.hbs', context: ctx }] : []),
+    { template: 'service-pods.yaml.hbs', context: ctx },
     { template: 'statefulset.yaml.hbs', context: ctx },
     ...(ctx.controller.disruptionBudget ? [{ template: 'poddisruptionbudget.yaml.hbs', context: ctx }] : []),
   ];

@@ -59,6 +59,7 @@ describe('derived object names', () => {
       `Service/${names.httpService('ci')}`,
       `Service/${names.controllerService('ci', 0)}`,
       `Service/${names.controllerService('ci', 1)}`,
+      `Service/${names.podsService('ci')}`,
       `Service/${names.agentService('ci')}`,
       `ServiceAccount/${names.serviceAccount('ci')}`,
       `StatefulSet/${names.statefulSet('ci')}`,

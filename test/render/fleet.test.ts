@@ -11,7 +11,7 @@ const services = (values: Record<string, unknown>) => render(values).objects.fil
 describe('a fleet of controllers', () => {
   it('gives each controller its own Service, named like its pod and selecting only it, with a predictable node port', () => {
     const byName = new Map(services(fleet).map((s) => [s.metadata.name, s]));
-    expect([...byName.keys()].sort()).toEqual(['ci', 'ci-0', 'ci-1', 'ci-2', 'ci-agent']);
+    expect([...byName.keys()].sort()).toEqual(['ci', 'ci-0', 'ci-1', 'ci-2', 'ci-agent', 'ci-pods']);
     for (const n of [0, 1, 2]) {
       const own = byName.get(`ci-${n}`);
       expect(own.spec.type).toBe('NodePort');

@@ -24,6 +24,7 @@ describe('the seed install', () => {
       'Service/jenkins',
       'Service/jenkins-0',
       'Service/jenkins-agent',
+      'Service/jenkins-pods',
       'StatefulSet/jenkins',
     ]);
     expect(bundle.objects.map((o) => o.file)[7]).toBe('07-persistentvolume-jenkins.jenkins-home-0.yaml');

@@ -53,4 +53,22 @@ describe('a fleet of three controllers', () => {
     await target.apply(bundle(fleet), fleet);
     expect(server.get('Service', 'jenkins', 'ci-2')!.spec.ports[0].nodePort).toBe(30083);
   });
+
+  it('a new instance is governed by its headless Service; one created before keeps its serviceName (immutable) and deploys cleanly', async () => {
+    const server = await strictServer();
+    const target = targetOn(server);
+    await target.apply(bundle(fleet), fleet);
+    expect(server.get('StatefulSet', 'jenkins', 'ci')!.spec.serviceName).toBe('ci-pods');
+    expect(server.get('Service', 'jenkins', 'ci-pods')!.spec.clusterIP).toBe('None');
+    // An instance an older version made: its StatefulSet is governed by the HTTP Service, and that cannot change.
+    const old = { name: 'old', controller: { replicas: 1 } };
+    const rendered = bundle(old);
+    const sts = rendered.objects.find((o) => o.object.kind === 'StatefulSet')!.object as { spec: Record<string, unknown> };
+    sts.spec = { ...sts.spec, serviceName: 'old' };
+    await target.apply(rendered, old);
+    expect(server.get('StatefulSet', 'jenkins', 'old')!.spec.serviceName).toBe('old');
+    const again = await target.apply(bundle(old), old);
+    expect(again.plan.changes.find((c) => c.kind === 'StatefulSet')?.action).toBe('unchanged');
+    expect(server.get('StatefulSet', 'jenkins', 'old')!.spec.serviceName).toBe('old');
+  });
 });

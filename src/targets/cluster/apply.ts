@@ -42,8 +42,26 @@ function explainNamespace(object: KubeObject, err: unknown): unknown {
   );
 }
 
+/**
+ * A StatefulSet's serviceName cannot change (the apiserver refuses it): an instance created before its headless
+ * Service existed keeps the live value, so its next deploy is not a 422. Its controllers are still each reached at
+ * their own Service, which does not depend on it.
+ */
+async function keepLiveServiceName({ client }: ClusterContext, objects: KubeObject[]): Promise<KubeObject[]> {
+  const index = objects.findIndex((o) => o.kind === 'StatefulSet');
+  if (index < 0) return objects;
+  const desired = objects[index]!;
+  const live = await client.read(refOf(desired));
+  const liveName = (live?.spec as { serviceName?: string } | undefined)?.serviceName;
+  const spec = desired.spec as { serviceName?: string };
+  if (!liveName || liveName === spec.serviceName) return objects;
+  const kept = [...objects];
+  kept[index] = { ...desired, spec: { ...spec, serviceName: liveName } };
+  return kept;
+}
+
 export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: Values | undefined, force?: boolean): Promise<{ plan: Plan; objects: KubeObject[] }> {
-  const objects = desiredObjects(bundle, values);
+  const objects = await keepLiveServiceName(ctx, desiredObjects(bundle, values));
   await checkImmutableStorage(ctx, bundle, objects);
   const changes: ObjectChange[] = [];
   for (const object of objects) changes.push(await changeFor(ctx, object, force));
