@@ -123,6 +123,11 @@ export function checkBounds(next: InstanceSpec, base: InstanceSpec | undefined, 
   }
   next.agents.templates.forEach((t, i) => checkTemplate(t, base?.agents.templates.find((b) => b.name === t.name), `agents.templates[${i}]`));
   checkPlacement(next.controller, base?.controller, 'controller');
+  // Every in-cluster address ends in it, agents' tunnel included: another domain would send agents (and their
+  // connection secrets) to a host outside the cluster.
+  if (base && next.clusterDomain !== base.clusterDomain) {
+    throw new BoundsError('clusterDomain', next.clusterDomain, 'the cluster\'s DNS domain is set only from a values file on the command line, not from chat');
+  }
   // Keys whose effect reaches beyond the instance (scheduling priority over other workloads, annotations other
   // controllers act on, arbitrary affinity): the admin's, from values files on the command line.
   for (const key of ['affinity', 'priorityClassName', 'podAnnotations'] as const) {

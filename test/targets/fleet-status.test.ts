@@ -63,7 +63,7 @@ describe('a fleet of three controllers', () => {
     // An instance an older version made: its StatefulSet is governed by the HTTP Service, and that cannot change.
     const old = { name: 'old', controller: { replicas: 1 } };
     const rendered = bundle(old);
-    const sts = rendered.objects.find((o) => o.object.kind === 'StatefulSet')!.object as { spec: Record<string, unknown> };
+    const sts = rendered.objects.find((o) => o.object.kind === 'StatefulSet')!.object as unknown as { spec: Record<string, unknown> };
     sts.spec = { ...sts.spec, serviceName: 'old' };
     await target.apply(rendered, old);
     expect(server.get('StatefulSet', 'jenkins', 'old')!.spec.serviceName).toBe('old');
