@@ -29,6 +29,23 @@ export function redactReloadToken(text: string): string {
   return text.replace(/(casc-reload-token=)[^&\s"'.]+/g, '$1<redacted>');
 }
 
+/**
+ * The JSON body Jenkins answered with, when the sidecar logged it: the configuration-as-code plugin reports a failed
+ * reload as `{"status":"error","message":"Failed to reload configuration: …"}` — with HTTP 500 in current releases,
+ * with 200 in others — so the status code alone does not say the reload worked.
+ */
+function answerBody(text: string): { status?: unknown; message?: unknown } | undefined {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end <= start) return undefined;
+  try {
+    const body = JSON.parse(text.slice(start, end + 1)) as unknown;
+    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { status?: unknown; message?: unknown }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What one sidecar log line says about a reload, if anything. */
 export function parseReloadLine(raw: string): ReloadReport | undefined {
   if (!raw.includes(RELOAD_PATH)) return undefined;
@@ -37,6 +54,11 @@ export function parseReloadLine(raw: string): ReloadReport | undefined {
   const code = /Response:\s*(\d{3})/.exec(text) ?? /(?:status(?:[ _]code)?|response code)\D{0,3}(\d{3})/i.exec(text);
   if (code) {
     const status = Number(code[1]);
+    const body = answerBody(text.slice(code.index));
+    if (typeof body?.status === 'string' && /^(error|fail)/i.test(body.status)) {
+      const said = typeof body.message === 'string' ? body.message.slice(0, 500) : 'no message';
+      return { ok: false, line: text, why: `Jenkins did not apply the new configuration (${status}): ${said}` };
+    }
     return status >= 200 && status < 300 ? { ok: true, line: text } : { ok: false, line: text, why: explain(status) };
   }
   if (/Max retries exceeded|Connection refused|Failed to establish/i.test(text)) {
