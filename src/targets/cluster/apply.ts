@@ -4,7 +4,8 @@ import type { Bundle, KubeObject } from '../../render/bundle.js';
 import type { Values } from '../../instance/index.js';
 import { refOf } from '../../kube/client.js';
 import { KubeApiError } from '../../kube/errors.js';
-import { namespaceLabels } from '../../instance/naming.js';
+import { mapLimit } from '../../kube/concurrency.js';
+import { names, namespaceLabels } from '../../instance/naming.js';
 import { objectChange } from '../diff.js';
 import { specConfigMap } from '../stored-values.js';
 import type { ApplyOptions, ApplyResult, ObjectChange, Plan } from '../../operations/target.js';
@@ -63,8 +64,8 @@ async function keepLiveServiceName({ client }: ClusterContext, objects: KubeObje
 export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: Values | undefined, force?: boolean): Promise<{ plan: Plan; objects: KubeObject[] }> {
   const objects = await keepLiveServiceName(ctx, desiredObjects(bundle, values));
   await checkImmutableStorage(ctx, bundle, objects);
-  const changes: ObjectChange[] = [];
-  for (const object of objects) changes.push(await changeFor(ctx, object, force));
+  // Each object's plan is independent of the others': look at them concurrently instead of one round trip at a time.
+  const changes: ObjectChange[] = await mapLimit(objects, CONCURRENCY, (object) => changeFor(ctx, object, force));
   return { plan: { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') }, objects };
 }
 
@@ -76,17 +77,37 @@ export async function createNamespace({ client }: ClusterContext, name: string):
   });
 }
 
+/** How many API requests one plan or apply keeps in flight. */
+const CONCURRENCY = 6;
+
+/**
+ * Apply waves: what others need comes in an earlier wave; objects of one wave go concurrently. The namespace first;
+ * then everything that only needs it (RBAC, ConfigMaps, Services, volumes); the StatefulSet only once its volumes
+ * and governing Service exist; the stored values last, so they describe what was applied.
+ */
+function waveOf(object: KubeObject, isStoredValues: boolean): number {
+  if (object.kind === 'Namespace') return 0;
+  if (isStoredValues) return 3;
+  if (object.kind === 'StatefulSet') return 2;
+  return 1;
+}
+
 export async function applyBundle(ctx: ClusterContext, bundle: Bundle, values: Values, options: ApplyOptions = {}): Promise<ApplyResult> {
   const { plan, objects } = await planObjects(ctx, bundle, values, options.force);
   if (options.dryRun || plan.empty) return { plan, applied: false };
-  for (const [i, object] of objects.entries()) {
-    const change = plan.changes[i]!;
-    if (change.action === 'unchanged') continue;
+  const stored = names.specConfigMap(bundle.instance);
+  const todo = objects.map((object, i) => ({ object, change: plan.changes[i]!, wave: waveOf(object, object.kind === 'ConfigMap' && object.metadata.name === stored) }))
+    .filter((t) => t.change.action !== 'unchanged');
+  for (const wave of [0, 1, 2, 3]) {
+    const batch = todo.filter((t) => t.wave === wave);
     options.signal?.throwIfAborted();
-    await ctx.client.apply(object, { force: options.force }).catch((err: unknown) => {
+    await mapLimit(batch, CONCURRENCY, ({ object }) => ctx.client.apply(object, { force: options.force }).catch((err: unknown) => {
       throw explainNamespace(object, err);
-    });
-    options.onProgress?.({ phase: 'applied', object: `${object.kind}/${object.metadata.name}`, message: `${change.action === 'create' ? 'created' : 'updated'} ${object.kind}/${object.metadata.name}` });
+    }));
+    // Reported in apply order once the wave is done, so the steps read the same on every run.
+    for (const { object, change } of batch) {
+      options.onProgress?.({ phase: 'applied', object: `${object.kind}/${object.metadata.name}`, message: `${change.action === 'create' ? 'created' : 'updated'} ${object.kind}/${object.metadata.name}` });
+    }
   }
   return { plan, applied: true };
 }

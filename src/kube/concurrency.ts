@@ -1,0 +1,15 @@
+// Bounded concurrency for API calls: enough requests in flight to hide round trips, few enough not to be throttled.
+
+/** Runs `fn` over `items` with at most `limit` at a time; results in the items' order; the first failure rejects. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
