@@ -128,6 +128,11 @@ export function checkBounds(next: InstanceSpec, base: InstanceSpec | undefined, 
   if (base && next.clusterDomain !== base.clusterDomain) {
     throw new BoundsError('clusterDomain', next.clusterDomain, 'the cluster\'s DNS domain is set only from a values file on the command line, not from chat');
   }
+  // Host names and annotations on an Ingress reach beyond the instance (another team's host, controller-specific
+  // snippets): the admin's, from values files on the command line.
+  if (!same(next.ingress, base?.ingress) && (base !== undefined || next.ingress?.enabled)) {
+    throw new BoundsError('ingress', JSON.stringify(next.ingress ?? null), 'the Ingress (host, TLS, annotations) is set only from a values file on the command line, not from chat');
+  }
   // Keys whose effect reaches beyond the instance (scheduling priority over other workloads, annotations other
   // controllers act on, arbitrary affinity): the admin's, from values files on the command line.
   for (const key of ['affinity', 'priorityClassName', 'podAnnotations'] as const) {

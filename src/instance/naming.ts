@@ -22,6 +22,10 @@ export const names = {
   adminSecret: (instance: string, override?: string): string => override ?? `${instance}-admin`,
   /** The random token the reload sidecar shows Jenkins' JCasC reload endpoint; created once, like the admin Secret. */
   reloadTokenSecret: (instance: string): string => `${instance}-casc-reload-token`,
+  /** The Ingress in front of the controllers, when the spec asks for one. */
+  ingress: (instance: string): string => instance,
+  /** With several controllers behind one Ingress, controller N answers at its own host under the Ingress host. */
+  controllerHost: (instance: string, ordinal: number, host: string): string => `${names.controllerPod(instance, ordinal)}.${host}`,
   /** The controllers' PodDisruptionBudget, when the spec asks for one. */
   disruptionBudget: (instance: string): string => `${instance}-controller`,
   /** The coordination Lease held while an operation runs on the instance. */

@@ -197,6 +197,18 @@ export const instanceSpec = z
         path: ['hostPath'],
         error: 'static persistence needs hostPath (the directory on the node that holds each controller volume)',
       }),
+    /** A networking.k8s.io/v1 Ingress in front of the controllers' HTTP Services; its URL becomes Jenkins' own. */
+    ingress: z
+      .strictObject({
+        enabled: z.boolean(),
+        host: z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'ingress.host must be a DNS name such as ci.example.com' }).optional(),
+        className: z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'ingress.className must be an IngressClass name' }).optional(),
+        path: z.string().max(256).regex(/^\/([A-Za-z0-9._~-]+\/)*$/, { error: "ingress.path must start and end with '/', e.g. / or /jenkins/" }).default('/'),
+        tlsSecret: z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'ingress.tlsSecret must be a Secret name' }).optional(),
+        annotations: annotations.optional(),
+      })
+      .refine((i) => !i.enabled || i.host !== undefined, { path: ['host'], error: 'ingress.host is needed when the ingress is enabled' })
+      .optional(),
     agents: z.strictObject({
       namespace: dnsLabel('agents.namespace').optional(),
       containerCap: z.number().int().min(0, { error: 'containerCap must be 0 (unlimited) or more' }).max(10000),

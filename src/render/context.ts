@@ -109,6 +109,35 @@ function controllerServices(spec: InstanceSpec, ordinals: number[]) {
   }));
 }
 
+/**
+ * Where people open Jenkins through the Ingress: `https://host/path` with TLS, else `http://…`. With several
+ * controllers each answers at its own host (`<pod>.<host>`), which JCasC completes from the pod's name.
+ */
+function externalUrl(spec: InstanceSpec): string | CascReference | undefined {
+  const ingress = spec.ingress;
+  if (!ingress?.enabled || !ingress.host) return undefined;
+  const scheme = ingress.tlsSecret ? 'https://' : 'http://';
+  if (spec.controller.replicas > 1) return { prefix: scheme, ref: 'POD_NAME', suffix: `.${ingress.host}${ingress.path}` };
+  return `${scheme}${ingress.host}${ingress.path}`;
+}
+
+function ingressContext(spec: InstanceSpec, ordinals: number[]) {
+  const ingress = spec.ingress;
+  if (!ingress?.enabled || !ingress.host) return undefined;
+  const rules = [{ host: ingress.host, service: names.httpService(spec.name) }];
+  if (spec.controller.replicas > 1) {
+    for (const ordinal of ordinals) rules.push({ host: names.controllerHost(spec.name, ordinal, ingress.host), service: names.controllerService(spec.name, ordinal) });
+  }
+  return {
+    name: names.ingress(spec.name),
+    className: ingress.className,
+    path: ingress.path,
+    annotations: ingress.annotations && Object.keys(ingress.annotations).length ? ingress.annotations : undefined,
+    tls: ingress.tlsSecret ? { secret: ingress.tlsSecret, hosts: rules.map((r) => r.host) } : undefined,
+    rules,
+  };
+}
+
 const nonEmpty = <T extends object>(map: T | undefined): T | undefined => (map && Object.keys(map).length ? map : undefined);
 
 export type RenderContext = ReturnType<typeof buildContext>;
@@ -179,6 +208,7 @@ export function buildContext(spec: InstanceSpec) {
       pods: names.podsService(name),
       podNameLabel: LABEL_POD_NAME,
     },
+    ingress: ingressContext(spec, ordinals),
     paths: { home: JENKINS_HOME, casc: CASC_DIR, secrets: SECRETS_DIR, cache: JENKINS_CACHE },
     // Runs as root before Jenkins: chown only when needed, so large homes are not walked on every start.
     permissionsScript: `[ "$(stat -c %u:%g ${JENKINS_HOME})" = 1000:1000 ] || chown -R 1000:1000 ${JENKINS_HOME}`,
@@ -212,7 +242,7 @@ export function buildContext(spec: InstanceSpec) {
       podRetention: spec.agents.podRetention,
       retentionTimeout: spec.agents.retentionTimeout,
       slaveAgentPort: spec.agents.webSocket ? -1 : spec.service.agentPort,
-      locationUrl: spec.controller.url ?? jenkinsUrl,
+      locationUrl: spec.controller.url ?? externalUrl(spec) ?? jenkinsUrl,
       clusterDomain: spec.clusterDomain,
       templates: spec.agents.templates.map((t) => podTemplateContext(spec, t)),
     },

@@ -43,6 +43,7 @@ function plan(ctx: RenderContext, extra: { casc: string; cascRevision: string })
     { template: 'service-pods.yaml.hbs', context: ctx },
     { template: 'statefulset.yaml.hbs', context: ctx },
     ...(ctx.controller.disruptionBudget ? [{ template: 'poddisruptionbudget.yaml.hbs', context: ctx }] : []),
+    ...(ctx.ingress ? [{ template: 'ingress.yaml.hbs', context: ctx }] : []),
   ];
 }
 

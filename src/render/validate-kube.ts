@@ -13,6 +13,7 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { KubeObject } from './bundle.js';
 
 interface ModelClass {
@@ -33,6 +34,7 @@ const MODELS: Record<string, ModelClass> = {
   'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole as unknown as ModelClass,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding as unknown as ModelClass,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget as unknown as ModelClass,
+  'networking.k8s.io/v1/Ingress': Ingress as unknown as ModelClass,
 };
 
 /** Top-level fields per kind (the generated validators do not read these through our tracking proxy). */
@@ -50,6 +52,7 @@ const TOP_LEVEL: Record<string, string[]> = {
   ClusterRole: ['rules', 'aggregationRule'],
   ClusterRoleBinding: ['roleRef', 'subjects'],
   PodDisruptionBudget: ['spec'],
+  Ingress: ['spec'],
 };
 
 export interface SchemaProblem {

@@ -14,3 +14,13 @@ describe('clusterDomain from chat', () => {
     expect(() => checkBounds(base, base, DEFAULT_BOUNDS, source, new Set())).not.toThrow();
   });
 });
+
+describe('ingress from chat', () => {
+  it('is refused when a change would add or move it, allowed when unchanged', () => {
+    const base = resolveSpec([{ values: { name: 'ci' } }]);
+    const added = resolveSpec([{ values: { name: 'ci', ingress: { enabled: true, host: 'login.example.com' } } }]);
+    expect(() => checkBounds(added, base, DEFAULT_BOUNDS, source, new Set())).toThrow(/ingress=.*only from a values file/);
+    expect(() => checkBounds(added, undefined, DEFAULT_BOUNDS, source, new Set())).toThrow(BoundsError);
+    expect(() => checkBounds(added, added, DEFAULT_BOUNDS, source, new Set())).not.toThrow();
+  });
+});

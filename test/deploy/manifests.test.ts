@@ -65,8 +65,8 @@ describe('deploy/ (kubectl apply -k)', () => {
   });
 
   it('can apply every kind of object the generator renders, in a managed namespace (namespaces are only read)', () => {
-    const bundle = render({ name: 'kinds', namespace: 'jenkins', persistence: { mode: 'static', hostPath: '/data' }, controller: { podDisruptionBudget: { enabled: true } } });
-    const plural: Record<string, [string, string]> = { PodDisruptionBudget: ['policy', 'poddisruptionbudgets'], ServiceAccount: ['', 'serviceaccounts'], Role: ['rbac.authorization.k8s.io', 'roles'], RoleBinding: ['rbac.authorization.k8s.io', 'rolebindings'], ConfigMap: ['', 'configmaps'], PersistentVolume: ['', 'persistentvolumes'], Service: ['', 'services'], StatefulSet: ['apps', 'statefulsets'] };
+    const bundle = render({ name: 'kinds', namespace: 'jenkins', persistence: { mode: 'static', hostPath: '/data' }, controller: { podDisruptionBudget: { enabled: true } }, ingress: { enabled: true, host: 'ci.example.com' } });
+    const plural: Record<string, [string, string]> = { PodDisruptionBudget: ['policy', 'poddisruptionbudgets'], Ingress: ['networking.k8s.io', 'ingresses'], ServiceAccount: ['', 'serviceaccounts'], Role: ['rbac.authorization.k8s.io', 'roles'], RoleBinding: ['rbac.authorization.k8s.io', 'rolebindings'], ConfigMap: ['', 'configmaps'], PersistentVolume: ['', 'persistentvolumes'], Service: ['', 'services'], StatefulSet: ['apps', 'statefulsets'] };
     for (const { object } of bundle.objects) {
       if (object.kind === 'Namespace') {
         expect(can({ verb: 'get', apiGroup: '', resource: 'namespaces', name: 'jenkins' })).toBe(true);

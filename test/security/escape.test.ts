@@ -163,6 +163,7 @@ describe('a chat user allowed only on dev', () => {
     ['deploy dev controller.adminSecret=prod-admin', /controller\.adminSecret.*always the instance's own/s],
     ['deploy dev agents.templates[0].tolerations[0].operator=Exists', /operator Exists|toleration/],
     ['deploy dev agents.templates[0].tolerations[0].key=node-role.kubernetes.io/control-plane', /control-plane|not a setting|key path/],
+    ['deploy dev ingress.enabled=true ingress.host=login.example.com', /[Uu]nknown key 'ingress.enabled'|ingress.*only from a values file/s],
     ['deploy dev clusterDomain=evil.example.com', /[Uu]nknown key 'clusterDomain'|clusterDomain.*only from a values file/s],
     ['deploy dev controller.priorityClassName=system-cluster-critical', /controller\.priorityClassName.*only from a values file/s],
     ['deploy dev controller.tolerations[0].operator=Exists', /operator Exists|toleration/],

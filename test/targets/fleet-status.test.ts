@@ -71,4 +71,17 @@ describe('a fleet of three controllers', () => {
     expect(again.plan.changes.find((c) => c.kind === 'StatefulSet')?.action).toBe('unchanged');
     expect(server.get('StatefulSet', 'jenkins', 'old')!.spec.serviceName).toBe('old');
   });
+
+  it('with an Ingress, status names the external URL first (each controller\'s own host with several)', async () => {
+    const server = await strictServer();
+    const target = targetOn(server);
+    const values = { ...fleet, ingress: { enabled: true, host: 'ci.example.com', tlsSecret: 'ci-tls' } };
+    // The strict server serves no Ingress kind: the stored values say there is one, which is what status reads.
+    await target.apply(bundle(fleet), values);
+    await until(() => server.list('Pod', 'jenkins').filter((p) => p.metadata.name.startsWith('ci-')).length === 3, 'three controller pods');
+    const status = await target.status('ci', 'jenkins');
+    expect(status.urls[0]).toBe('https://ci.example.com/');
+    expect(status.controllers.find((c) => c.name === 'ci-1')?.url).toBe('https://ci-1.ci.example.com/');
+  });
 });
+

@@ -44,8 +44,13 @@ export async function instanceStatus(ctx: ClusterContext, instance: string, name
     base.casc.desired = desired;
     if (check && check.running > 0 && check.loaded.length >= check.running) base.casc.live = desired;
   }
+  // Through the Ingress first: the address people are meant to use (and the one Jenkins links to).
+  const ingress = values?.ingress as { enabled?: boolean; host?: string; path?: string; tlsSecret?: string } | undefined;
+  const external = ingress?.enabled && ingress.host ? (host: string) => `${ingress.tlsSecret ? 'https' : 'http'}://${host}${ingress.path ?? '/'}` : undefined;
+  if (external) base.urls = [external(ingress!.host!), ...base.urls];
   base.controllers.forEach((controller, i) => {
     const ownUrls = own[i] ? serviceUrls(own[i], nodes, { name: controller.name, namespace, port, ...(clusterDomain ? { clusterDomain } : {}) }) : base.urls;
+    if (external && fleet) ownUrls.unshift(external(`${controller.name}.${ingress!.host}`));
     if (ownUrls[0]) controller.url = ownUrls[0];
     controller.agents = count(agents.filter((p) => p.metadata?.labels?.[LABEL_AGENT_CONTROLLER] === controller.name));
     if (check && !check.problem && controller.phase === 'Running') controller.cascLoaded = check.loaded.includes(controller.name);
