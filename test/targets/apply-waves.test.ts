@@ -35,5 +35,17 @@ describe('apply in dependency waves', () => {
     expect(statefulSetWrites).toEqual([]);
     expect(server.get('StatefulSet', 'jenkins', 'ci')).toBeUndefined();
   });
+
+  it('a plan reads each object once, however many checks look at it', async () => {
+    const server = await strictServer();
+    const target = targetOn(server);
+    const spec = { name: 'ci', persistence: { mode: 'static', hostPath: '/data/jenkins' } };
+    await target.apply(bundle(spec), spec);
+    server.clearRequests();
+    await target.apply(bundle(spec), spec);
+    const reads = (suffix: string) => server.requests.filter((r) => r.verb === 'get' && r.path.endsWith(suffix)).length;
+    expect(reads('/statefulsets/ci')).toBe(1);
+    expect(reads('/persistentvolumes/jenkins.ci-home-0')).toBe(1);
+  });
 });
 

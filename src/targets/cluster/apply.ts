@@ -18,9 +18,8 @@ export function desiredObjects(bundle: Bundle, values?: Values): KubeObject[] {
   return values ? [...objects, specConfigMap(bundle, values)] : objects;
 }
 
-async function changeFor(ctx: ClusterContext, object: KubeObject, force?: boolean): Promise<ObjectChange> {
+async function changeFor(ctx: ClusterContext, object: KubeObject, live: KubeObject | undefined, force?: boolean): Promise<ObjectChange> {
   const { client } = ctx;
-  const live = await client.read(refOf(object));
   if (object.kind === 'PersistentVolume') {
     const bound = await boundVolumeChange(ctx, object, live);
     if (bound) return bound;
@@ -48,12 +47,11 @@ function explainNamespace(object: KubeObject, err: unknown): unknown {
  * Service existed keeps the live value, so its next deploy is not a 422. Its controllers are still each reached at
  * their own Service, which does not depend on it.
  */
-async function keepLiveServiceName({ client }: ClusterContext, objects: KubeObject[]): Promise<KubeObject[]> {
+function keepLiveServiceName(objects: KubeObject[], live: Array<KubeObject | undefined>): KubeObject[] {
   const index = objects.findIndex((o) => o.kind === 'StatefulSet');
   if (index < 0) return objects;
   const desired = objects[index]!;
-  const live = await client.read(refOf(desired));
-  const liveName = (live?.spec as { serviceName?: string } | undefined)?.serviceName;
+  const liveName = (live[index]?.spec as { serviceName?: string } | undefined)?.serviceName;
   const spec = desired.spec as { serviceName?: string };
   if (!liveName || liveName === spec.serviceName) return objects;
   const kept = [...objects];
@@ -62,10 +60,13 @@ async function keepLiveServiceName({ client }: ClusterContext, objects: KubeObje
 }
 
 export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: Values | undefined, force?: boolean): Promise<{ plan: Plan; objects: KubeObject[] }> {
-  const objects = await keepLiveServiceName(ctx, desiredObjects(bundle, values));
-  await checkImmutableStorage(ctx, bundle, objects);
-  // Each object's plan is independent of the others': look at them concurrently instead of one round trip at a time.
-  const changes: ObjectChange[] = await mapLimit(objects, CONCURRENCY, (object) => changeFor(ctx, object, force));
+  const desired = desiredObjects(bundle, values);
+  // What the cluster holds of each object, read once and shared by every check below; each object's plan is
+  // independent of the others', so they are looked at concurrently instead of one round trip at a time.
+  const live = await mapLimit(desired, CONCURRENCY, (object) => ctx.client.read(refOf(object)));
+  const objects = keepLiveServiceName(desired, live);
+  checkImmutableStorage(bundle, objects, live);
+  const changes: ObjectChange[] = await mapLimit(objects, CONCURRENCY, (object, i) => changeFor(ctx, object, live[i], force));
   return { plan: { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') }, objects };
 }
 

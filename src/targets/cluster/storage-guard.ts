@@ -80,20 +80,20 @@ function volumeChanges(desired: KubeObject, live: KubeObject): StorageChange[] {
   return changes;
 }
 
-/** Refuses, before anything is applied, a change the API server would reject as immutable. */
-export async function checkImmutableStorage({ client }: ClusterContext, bundle: Bundle, objects: KubeObject[]): Promise<void> {
-  const sts = objects.find((o) => o.kind === 'StatefulSet');
+/**
+ * Refuses, before anything is applied, a change the API server would reject as immutable. `live[i]` is what the
+ * cluster holds of `objects[i]` (read once by the planner).
+ */
+export function checkImmutableStorage(bundle: Bundle, objects: KubeObject[], live: Array<KubeObject | undefined>): void {
   const changes: StorageChange[] = [];
-  if (sts) {
-    const live = await client.read({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: sts.metadata.name, namespace: sts.metadata.namespace });
-    if (live) changes.push(...templateChanges(sts, live));
-  }
-  for (const pv of objects.filter((o) => o.kind === 'PersistentVolume')) {
-    const live = await client.read({ apiVersion: 'v1', kind: 'PersistentVolume', name: pv.metadata.name });
-    if (live) {
-      for (const c of volumeChanges(pv, live)) if (!changes.some((x) => x.key === c.key)) changes.push(c);
+  objects.forEach((object, i) => {
+    const current = live[i];
+    if (!current) return;
+    if (object.kind === 'StatefulSet') changes.push(...templateChanges(object, current));
+    if (object.kind === 'PersistentVolume') {
+      for (const c of volumeChanges(object, current)) if (!changes.some((x) => x.key === c.key)) changes.push(c);
     }
-  }
+  });
   if (changes.length) throw new ImmutableChangeError(bundle.instance, changes.map((c) => c.key), migration(bundle, changes));
 }
 
