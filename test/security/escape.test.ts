@@ -5,7 +5,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import nock from 'nock';
 import { createCommandRunner } from '../../src/commands/create-runner.js';
 import { loadPolicy } from '../../src/commands/policy.js';
 import { createOperations } from '../../src/operations/index.js';
@@ -13,7 +12,7 @@ import { DirectoryTarget } from '../../src/targets/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startTestBot, waitFor, type TestBot } from '../slack/helpers/harness.js';
 import { blockActionsBody, slashCommandBody } from '../slack/helpers/payloads.js';
-import { FakeSlack, blockTexts } from '../slack/helpers/slack-web-api.js';
+import { SlackApiServer, blockTexts } from '../slack/helpers/slack-api-server.js';
 import { Writable } from 'node:stream';
 
 const DEV_USER = 'U0DEVONLY';
@@ -61,8 +60,13 @@ function snapshot(): string {
   return out.join('\n');
 }
 
-let slack: FakeSlack;
+// Slack's Web API and response_urls on loopback, reached through SLACK_API_URL like every other Slack test.
+let slack: SlackApiServer;
 let bot: TestBot;
+beforeAll(async () => {
+  slack = await SlackApiServer.start();
+});
+afterAll(() => slack.close());
 beforeEach(async () => {
   const sink = new Writable({ write(chunk: Buffer, _e, done) { auditLog += chunk.toString(); done(); } });
   const runner = createCommandRunner({
@@ -70,22 +74,22 @@ beforeEach(async () => {
     policy: loadPolicy({ CHATOPS_AUTH_FILE: policyFile }),
     logger: createLogger({ level: 'info', destination: sink }),
   });
-  bot = await startTestBot(runner);
+  bot = await startTestBot(runner, { SLACK_API_URL: slack.apiUrl });
 });
 afterEach(async () => {
   await bot.stop();
-  nock.cleanAll();
 });
 
 /** Sends `/jenkins <text>` as `user`, signed, and returns the text of the final answer the user got. */
 async function run(text: string, user: string): Promise<string> {
-  // A fresh Slack per command: its calls are this command's only.
-  nock.cleanAll();
-  slack = new FakeSlack();
-  const response = await bot.post(slashCommandBody(text, { user }));
+  // Only what Slack received after this command was sent is its answer.
+  const callsBefore = slack.calls.length;
+  const responsesBefore = slack.responses.length;
+  const response = await bot.post(slashCommandBody(text, { user, responseUrl: slack.commandResponseUrl }));
   expect(response.status).toBe(200);
+  const recent = (method: string) => slack.calls.slice(callsBefore).filter((c) => c.method === method).at(-1)?.args;
   const latest = (): { text?: string; blocks?: unknown } | undefined =>
-    (slack.callsOf('chat.update').at(-1)?.args ?? slack.responses.at(-1)?.body ?? slack.callsOf('chat.postEphemeral').at(-1)?.args ?? slack.callsOf('chat.postMessage').at(-1)?.args) as { text?: string; blocks?: unknown } | undefined;
+    (recent('chat.update') ?? slack.responses.slice(responsesBefore).at(-1)?.body ?? recent('chat.postEphemeral') ?? recent('chat.postMessage')) as { text?: string; blocks?: unknown } | undefined;
   const render = (m: { text?: string; blocks?: unknown }) => `${m.text ?? ''}\n${blockTexts(m.blocks ?? [])}`;
   // Progress titles end in "…"; the result replaces them.
   await waitFor(() => {
@@ -116,7 +120,7 @@ describe('a chat user allowed only on dev', () => {
     const asked = slack.callsOf('chat.postMessage').at(-1)!;
     const buttons = (asked.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions')!;
     const token = buttons.elements!.find((e) => e.action_id === 'jenkins_confirm')!.value;
-    const clicked = await bot.post(blockActionsBody({ user: DEV_USER, actionId: 'jenkins_confirm', token, messageTs: '1700000000.000001' }));
+    const clicked = await bot.post(blockActionsBody({ responseUrl: slack.actionResponseUrl, user: DEV_USER, actionId: 'jenkins_confirm', token, messageTs: '1700000000.000001' }));
     expect(clicked.status).toBe(200);
     await waitFor(() => JSON.stringify([...slack.callsOf('chat.update').map((c) => c.args), ...slack.responses.map((r) => r.body)]).includes('dev deleted'), 'dev deleted');
   });
