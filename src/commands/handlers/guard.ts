@@ -1,7 +1,7 @@
 // Holds a bounded caller's command to the admin's bounds (../bounds.ts) before anything is planned or applied: the
 // spec the command would produce is resolved the way Operations resolves it, and judged against the instance as it is.
 import { deepMerge, resolveSpec, type InstanceSpec, type Values } from '../../instance/index.js';
-import { BoundsError, checkBounds } from '../bounds.js';
+import { checkBounds } from '../bounds.js';
 import type { HandlerContext } from './types.js';
 
 function resolved(ctx: HandlerContext, instance: string, values: Values, namespace: string | undefined): InstanceSpec | undefined {
@@ -28,4 +28,3 @@ export function visible(ctx: HandlerContext, instance: string, namespace: string
   return !ctx.bounds || ctx.bounds.for(instance).config.namespaces.includes(namespace);
 }
 
-export { BoundsError };
