@@ -10,10 +10,13 @@ type Delete = Extract<ParsedCommand, { name: 'delete' }>;
 export const remove: Handler<Delete> = async (cmd, ctx) => {
   const namespace = cmd.operator?.namespace;
   const [status] = await ctx.ops.status(cmd.instance, namespace);
-  if (!status?.exists || (namespace && !(await loadStored(ctx, cmd.instance, namespace)))) {
+  // The stored values, read once: they say whether the instance lives where -n looked, and bind the question.
+  const stored = status?.exists
+    ? (namespace ? await loadStored(ctx, cmd.instance, namespace) : await ctx.ops.target.loadValues(cmd.instance, status.namespace))
+    : undefined;
+  if (!status?.exists || (namespace && !stored)) {
     return notFound(cmd.instance, namespace, namespace ? await homeNamespace(ctx, cmd.instance) : undefined);
   }
-  const stored = await ctx.ops.target.loadValues(cmd.instance, status.namespace);
   guard(ctx, cmd.instance, stored, [], status.namespace);
   const claims = status.volumes.map((v) => v.claim);
   // Deleted already (its settings and volumes are kept until --purge): nothing to ask, and a second click on the
