@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { AuditSink } from '../commands/audit.js';
 import type { createCommandRunner } from '../commands/create-runner.js';
+import type { Policy } from '../commands/policy.js';
 import type { Target } from '../operations/target.js';
 import type { Logger } from '../observability/logger.js';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -66,22 +67,24 @@ async function start(options: StartOptions): Promise<number> {
   const bot = !options.console && hasSlackTokens();
   // The bot (and a console held to a policy file) looks for instances only in the managed namespaces: its RBAC
   // reaches no further, and a look-alike elsewhere must not count.
-  const managed = bot || process.env.CHATOPS_AUTH_FILE ? { cluster: { namespaces: loadPolicy().managedNamespaces } } : {};
+  // Read once: the same policy bounds the target's search and the commands.
+  const policy = loadPolicy();
+  const managed = bot || process.env.CHATOPS_AUTH_FILE ? { cluster: { namespaces: policy.managedNamespaces } } : {};
   const { target, note, kubeConfig } = selectTarget({ dir: options.dir, context: options.context, kubeconfig: options.kubeconfig, ...managed });
   if (bot) {
     // The bot's exit code (0 after a clean stop) is not "no Slack": only undefined means the transport is missing.
-    const exitCode = await startBot(target, kubeConfig);
+    const exitCode = await startBot(target, kubeConfig, policy);
     if (exitCode !== undefined) return exitCode;
     process.stderr.write('note: the Slack transport is not available in this build; starting the console instead\n');
   }
-  return startConsole(target, options, note);
+  return startConsole(target, options, note, policy);
 }
 
-async function startConsole(target: Target, options: StartOptions, note: string | undefined): Promise<number> {
-  const { createLogger, createCommandRunner, createOperations, loadPolicy, signerFromEnv, runConsole } = deps;
+async function startConsole(target: Target, options: StartOptions, note: string | undefined, policy: Policy): Promise<number> {
+  const { createLogger, createCommandRunner, createOperations, signerFromEnv, runConsole } = deps;
   // The console prints results on stdout; logs (and the audit trail) go to stderr, quiet unless LOG_LEVEL says so.
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', destination: process.stderr });
-  const runner = createCommandRunner({ operations: createOperations(target), policy: loadPolicy(), signer: signerFromEnv(), logger });
+  const runner = createCommandRunner({ operations: createOperations(target), policy, signer: signerFromEnv(), logger });
   const lines = [`jenkins-chatops console: target ${target.description}`];
   if (target.kind === 'directory') lines.push('This is a dry-run directory: files are written there, nothing runs on a cluster.');
   if (note) lines.push(`note: ${note}`);
@@ -110,8 +113,8 @@ interface SlackModule {
  * when the Slack transport is missing from this build. The bot reaches Slack in the background (retrying while it
  * cannot), so the health server answers at once and /readyz says whether Slack is there.
  */
-async function startBot(target: Target, kubeConfig: KubeConfig | undefined): Promise<number | undefined> {
-  const { createLogger, createCommandRunner, createOperations, loadPolicy, signerFromEnv, alertConfigFromEnv, startAlerter } = deps;
+async function startBot(target: Target, kubeConfig: KubeConfig | undefined, policy: Policy): Promise<number | undefined> {
+  const { createLogger, createCommandRunner, createOperations, signerFromEnv, alertConfigFromEnv, startAlerter } = deps;
   let slack: SlackModule;
   try {
     // Imported lazily: the console must work without the Slack transport (and without loading Bolt).
@@ -130,7 +133,6 @@ async function startBot(target: Target, kubeConfig: KubeConfig | undefined): Pro
   const logger = createLogger();
   const metrics = createMetrics({ defaultMetrics: true });
   const operations = createOperations(target);
-  const policy = loadPolicy();
   logger.info({ target: target.description, channels: policy.config.channels }, 'starting the Slack bot');
   const bot = await slack.startSlackBot({
     logger,
