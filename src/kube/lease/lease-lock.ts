@@ -6,6 +6,9 @@
 // renewTime is written by the holder's clock, which may be minutes off ours: it is only a hint that the holder may
 // be gone, which makes us watch the lease for one duration before taking it (instead of answering "busy" at once).
 //
+// Round trips: a free lock is taken with one create and released with one DELETE whose precondition is the version we
+// hold (a lease someone took over since is left alone); only a create that meets a lease reads it.
+//
 // Holding: the lease is renewed every third of its duration. When a renewal fails (after the client's retries),
 // when someone else has written the lease (409), or when no renewal succeeded within the renew deadline (two thirds
 // of the duration, so we stop before anyone may consider the lease expired), the lock is lost: the operation's
@@ -103,32 +106,45 @@ export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: L
   const busy = (lease: V1Lease | undefined) =>
     new LeaseHeldError(name, lease?.spec?.holderIdentity ?? 'another operation', lease?.spec?.acquireTime ? String(lease.spec.acquireTime as unknown) : undefined);
 
+  // Taking a free lock is one request: create the lease outright (the common case: nobody holds it). Only when it
+  // exists (409) is it read, judged and perhaps taken over. Releasing is one DELETE with a precondition.
+  const create = (sent: V1Lease) => client.createLease(namespace, sent).catch(async (err: unknown) => {
+    if (statusCode(err) !== 404 || !options.createNamespace) throw err;
+    await options.createNamespace();
+    return client.createLease(namespace, sent);
+  });
+  /** After a 409 on our write: the lease holding exactly what we sent is ours (our write landed, its answer was lost). */
+  const ownedAfterConflict = async (sent: V1Lease, fallback?: V1Lease): Promise<V1Lease> => {
+    const current = await client.readLease(namespace, name).catch(() => fallback);
+    if (!current || !isOurs(current, sent)) throw busy(current);
+    return current;
+  };
+
   let lease: V1Lease;
-  let sent: V1Lease | undefined;
-  const existing = await client.readLease(namespace, name);
+  let sent = body();
   try {
-    if (!existing) {
-      lease = await client.createLease(namespace, (sent = body())).catch(async (err: unknown) => {
-        if (statusCode(err) !== 404 || !options.createNamespace) throw err;
-        await options.createNamespace();
-        return client.createLease(namespace, (sent = body()));
-      });
-    } else {
-      // Even a lease naming our own holder is someone else's operation (the same user on the same bot, running now).
-      const seen = await observeExpiry(client, ref, options, existing);
-      if (!seen.expired) throw busy(seen.lease);
-      const current = seen.lease;
-      lease = current
-        ? await client.replaceLease(namespace, (sent = body(current.metadata?.resourceVersion, (current.spec?.leaseTransitions ?? 0) + 1)))
-        : await client.createLease(namespace, (sent = body()));
-    }
+    lease = await create(sent);
   } catch (err) {
     if (statusCode(err) !== 409) throw err;
-    // 409: someone created or took the lease between our read and our write, or our own write landed and only its
-    // answer was lost (the retry then meets it): the lease holding exactly what we sent is ours.
-    const current = await client.readLease(namespace, name).catch(() => existing);
-    if (!current || !sent || !isOurs(current, sent)) throw busy(current);
-    lease = current;
+    // It exists: held by someone (even a lease naming our own holder is someone else's operation: the same user on
+    // the same bot, running now), abandoned, or ours when our create landed and a retry met it.
+    const existing = await client.readLease(namespace, name);
+    if (existing && isOurs(existing, sent)) {
+      lease = existing;
+    } else {
+      const seen = existing ? await observeExpiry(client, ref, options, existing) : { expired: true, lease: undefined };
+      if (!seen.expired) throw busy(seen.lease);
+      const current = seen.lease;
+      try {
+        lease = current
+          ? await client.replaceLease(namespace, (sent = body(current.metadata?.resourceVersion, (current.spec?.leaseTransitions ?? 0) + 1)))
+          : await create((sent = body()));
+      } catch (err2) {
+        if (statusCode(err2) !== 409) throw err2;
+        // Someone created or took the lease between our read and our write (or only our answer was lost).
+        lease = await ownedAfterConflict(sent, current);
+      }
+    }
   }
   options.observations?.delete(`${namespace}/${name}`);
 
