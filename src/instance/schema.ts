@@ -3,12 +3,12 @@
 import { z } from 'zod';
 import { Affinity } from 'kubernetes-models/v1/Affinity';
 import { isQuantity, parseQuantity } from './quantity.js';
+import { PLUGIN_ENTRY, pluginProblems } from './plugins.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // Image references: registry/path:tag@digest; no whitespace or control characters.
 const IMAGE = /^[a-z0-9]+([._\-/:@][A-Za-z0-9_.\-]+)*$/;
-const PLUGIN = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.+-]+)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Jenkins label expressions are space-separated atoms; keep atoms to safe characters.
 const JENKINS_LABEL = /^[A-Za-z0-9_.-]+( [A-Za-z0-9_.-]+)*$/;
@@ -149,9 +149,14 @@ export const instanceSpec = z
       replicas: z.number({ error: 'replicas must be a whole number' }).int({ error: 'replicas must be a whole number' }).min(0, { error: 'replicas must be 0 (hibernate) or more' }).max(10, { error: 'replicas must be at most 10' }),
       resources,
       javaOpts: textLine('javaOpts', 4096).optional(),
+      /** `id:version`, `id:latest`, or a bare id jenkins-chatops pins (src/instance/plugins.ts). */
       plugins: z
-        .array(z.string().regex(PLUGIN, { error: 'plugins are written id or id:version, e.g. git:5.7.0' }))
+        .array(z.string({ error: 'a plugin must be a string' }).regex(PLUGIN_ENTRY, { error: 'plugins are written id or id:version (e.g. git:5.10.1) or id:latest: letters, digits, _ . - (and + in a version), each part starting with a letter or digit' }))
         .min(1)
+        .max(200, { error: 'at most 200 plugins' })
+        .superRefine((list, ctx) => {
+          for (const { index, message } of pluginProblems(list)) ctx.addIssue({ code: 'custom', path: [index], message });
+        })
         .refine((list) => ['kubernetes', 'configuration-as-code'].every((p) => list.some((e) => e.split(':')[0] === p)), {
           error: 'plugins must include kubernetes and configuration-as-code (the generated setup needs both)',
         }),

@@ -6,6 +6,7 @@ import type { InstanceSpec, PodTemplateSpec, Resources } from '../instance/index
 import { toMebibytes } from '../instance/index.js';
 import { controllerSelector, HOME_CLAIM, instanceLabels, LABEL_AGENT_CONTROLLER, LABEL_AGENT_INSTANCE, LABEL_CASC, LABEL_POD_NAME, names, namespaceLabels, RELOAD_TOKEN_KEY } from '../instance/naming.js';
 import { kubeEnvLiteral, type CascReference } from './scalars.js';
+import { controllerPlugins, PLUGIN_INSTALL_SCRIPT } from './plugins.js';
 
 export const JENKINS_HOME = '/var/jenkins_home';
 export const CASC_DIR = `${JENKINS_HOME}/casc_configs`;
@@ -180,7 +181,9 @@ export function buildContext(spec: InstanceSpec) {
       replicas,
       resources: spec.controller.resources,
       javaOpts: javaOpts(spec),
-      plugins: spec.controller.plugins,
+      // Every entry pinned (bare ids and the plugins features need), but what the user wrote as id:latest.
+      plugins: controllerPlugins(spec),
+      pluginScript: PLUGIN_INSTALL_SCRIPT,
       adminUser: spec.controller.adminUser,
       numExecutors: spec.controller.numExecutors,
       systemMessage: spec.controller.systemMessage,
