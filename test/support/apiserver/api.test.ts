@@ -3,3 +3,4 @@
 import './cases/crud.js';
 import './cases/rules.js';
 import './cases/watch-faults.js';
+import './cases/optional-kinds.js';

@@ -1,7 +1,8 @@
 // Defaulting: what the apiserver fills in when an object is decoded (create, update, and reads from storage).
 // Only fields that are missing are set, so defaulting twice changes nothing.
 // k8s.io/kubernetes pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go, pkg/apis/rbac/v1/defaults.go,
-// pkg/apis/storage/v1/defaults.go.
+// pkg/apis/storage/v1/defaults.go, pkg/apis/networking/v1/defaults.go (policy/v1 and networking/v1 Ingress have
+// no defaulting of their own).
 import { isObject, type Obj } from './util.js';
 
 function def(obj: Obj, key: string, value: unknown): void {
@@ -131,6 +132,16 @@ export function applyDefaults(kind: string, obj: Obj): void {
     case 'StorageClass':
       def(obj, 'reclaimPolicy', 'Delete');
       def(obj, 'volumeBindingMode', 'Immediate');
+      break;
+    case 'NetworkPolicy':
+      if (spec) {
+        // SetDefaults_NetworkPolicy: no policyTypes means Ingress, plus Egress when egress rules are given.
+        if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0) {
+          spec.policyTypes = ['Ingress', ...(Array.isArray(spec.egress) && spec.egress.length ? ['Egress'] : [])];
+        }
+        // SetDefaults_NetworkPolicyPort: protocol TCP.
+        for (const rule of [...(spec.ingress ?? []), ...(spec.egress ?? [])] as Obj[]) for (const p of (rule.ports ?? []) as Obj[]) def(p, 'protocol', 'TCP');
+      }
       break;
     case 'RoleBinding':
     case 'ClusterRoleBinding':

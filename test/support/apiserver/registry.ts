@@ -174,7 +174,9 @@ export class Registry {
     for (const f of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink']) delete m[f];
     m.uid = this.nextUid();
     m.creationTimestamp = this.clock.iso();
-    if (info.kind === 'StatefulSet') m.generation = 1;
+    // StatefulSet and PodDisruptionBudget strategies (PrepareForCreate) start at generation 1, and so does every
+    // custom resource (apiextensions-apiserver pkg/registry/customresource/strategy.go).
+    if (info.kind === 'StatefulSet' || info.kind === 'PodDisruptionBudget' || info.crd) m.generation = 1;
     const status = initialStatus(info.kind, obj);
     if (status) obj.status = status;
     convertStringData(info.kind, obj);
@@ -221,8 +223,10 @@ export class Registry {
     if (info.kind === 'Service') allocateService(info, next, old, this.store, this.config);
     const errs: FieldError[] = validateUpdate(info.kind, next, old, this.config.minor);
     if (errs.length) throw invalid(info, om.name, errs);
-    // StatefulSet strategy PrepareForUpdate: any spec change is a new generation.
-    if (info.kind === 'StatefulSet' && !deepEqual(next.spec, old.spec)) nm.generation = (om.generation ?? 1) + 1;
+    // StatefulSet and PodDisruptionBudget strategies PrepareForUpdate: any spec change is a new generation.
+    if ((info.kind === 'StatefulSet' || info.kind === 'PodDisruptionBudget') && !deepEqual(next.spec, old.spec)) nm.generation = (om.generation ?? 1) + 1;
+    // A custom resource without a status subresource: any change besides metadata is a new generation.
+    if (info.crd && !deepEqual({ ...next, metadata: undefined }, { ...old, metadata: undefined })) nm.generation = (om.generation ?? 1) + 1;
 
     let owned = entries;
     if (!owned) {

@@ -14,7 +14,17 @@ export interface ResourceInfo {
   status: boolean;
   /** Other subresources served: discovery lists them as "<plural>/<sub>". */
   subresources?: string[];
+  /**
+   * Defined by a CustomResourceDefinition: served (REST and discovery) only once the test registers it, like a
+   * cluster where the operator that ships the CRD is installed. Elsewhere its group answers 404.
+   */
+  crd?: boolean;
 }
+
+/** The CRD kinds a server serves (ApiServerOptions.crds / registerCrd). */
+export type ServedCrds = ReadonlySet<string>;
+
+const served = (res: ResourceInfo, crds: ServedCrds) => !res.crd || crds.has(res.kind);
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -42,7 +52,15 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   r('coordination.k8s.io/v1', 'Lease', 'leases', true),
   r('storage.k8s.io/v1', 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),
+  r('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies', true, { shortNames: ['netpol'] }),
+  r('networking.k8s.io/v1', 'Ingress', 'ingresses', true, { shortNames: ['ing'], status: true }),
+  r('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], status: true }),
+  // prometheus-operator's CRD (servicemonitors.monitoring.coreos.com; kubectl api-resources shows short name smon).
+  r('monitoring.coreos.com/v1', 'ServiceMonitor', 'servicemonitors', true, { shortNames: ['smon'], crd: true }),
 ];
+
+/** CRD kinds this server knows how to serve once registered. */
+export const CRD_KINDS: readonly string[] = RESOURCES.filter((res) => res.crd).map((res) => res.kind);
 
 export function byKind(kindOrPlural: string, apiVersion?: string): ResourceInfo {
   const k = kindOrPlural.toLowerCase();
@@ -53,8 +71,8 @@ export function byKind(kindOrPlural: string, apiVersion?: string): ResourceInfo 
   return found;
 }
 
-export function byPath(group: string, version: string, plural: string): ResourceInfo | undefined {
-  return RESOURCES.find((res) => res.group === group && res.version === version && res.plural === plural);
+export function byPath(group: string, version: string, plural: string, crds: ServedCrds = new Set()): ResourceInfo | undefined {
+  return RESOURCES.find((res) => res.group === group && res.version === version && res.plural === plural && served(res, crds));
 }
 
 /** "statefulsets.apps", "pods": how errors name a resource (schema.GroupResource.String()). */
@@ -73,25 +91,25 @@ export function coreVersions(serverAddress: string) {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-function groups(): Array<{ name: string; version: string }> {
+function groups(crds: ServedCrds): Array<{ name: string; version: string }> {
   const seen = new Map<string, string>();
-  for (const res of RESOURCES) if (res.group && !seen.has(res.group)) seen.set(res.group, res.version);
+  for (const res of RESOURCES) if (res.group && served(res, crds) && !seen.has(res.group)) seen.set(res.group, res.version);
   return [...seen].map(([name, version]) => ({ name, version }));
 }
 
-export function apiGroup(name: string) {
-  const g = groups().find((x) => x.name === name);
+export function apiGroup(name: string, crds: ServedCrds = new Set()) {
+  const g = groups(crds).find((x) => x.name === name);
   if (!g) return undefined;
   const gv = { groupVersion: `${g.name}/${g.version}`, version: g.version };
   return { kind: 'APIGroup', apiVersion: 'v1', name: g.name, versions: [gv], preferredVersion: gv };
 }
 
-export function apiGroupList() {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups().map((g) => { const { kind: _k, apiVersion: _a, ...rest } = apiGroup(g.name)!; return rest; }) };
+export function apiGroupList(crds: ServedCrds = new Set()) {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups(crds).map((g) => { const { kind: _k, apiVersion: _a, ...rest } = apiGroup(g.name, crds)!; return rest; }) };
 }
 
-export function resourceList(group: string, version: string) {
-  const list = RESOURCES.filter((res) => res.group === group && res.version === version);
+export function resourceList(group: string, version: string, crds: ServedCrds = new Set()) {
+  const list = RESOURCES.filter((res) => res.group === group && res.version === version && served(res, crds));
   if (list.length === 0) return undefined;
   const resources: object[] = [];
   for (const res of list) {

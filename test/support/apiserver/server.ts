@@ -15,7 +15,7 @@ import { runProtection, runVolumes } from './controllers/volumes.js';
 import { ApiError, badRequest, invalid, methodNotAllowed, notFound } from './errors.js';
 import { faultHeaders, faultStatus, Faults, type FaultRule, type RequestRecord } from './faults.js';
 import { parseJson, Registry, type DeleteOptions } from './registry.js';
-import { apiGroup, apiGroupList, byKind, byPath, coreVersions, resourceList, type ResourceInfo } from './resources.js';
+import { apiGroup, apiGroupList, byKind, byPath, coreVersions, CRD_KINDS, resourceList, type ResourceInfo } from './resources.js';
 import { Store } from './store.js';
 import { DEFAULT_CLASS_ANNOTATION } from './strategy.js';
 import { clone, isObject, type Obj } from './util.js';
@@ -57,6 +57,8 @@ export interface ApiServerOptions {
   logs?: (pod: Obj, container: string, previous: boolean) => string;
   /** Clock start (default 2026-01-01T00:00:00Z). */
   startTime?: string;
+  /** CRD kinds served from the start (e.g. ['ServiceMonitor']); without them their group answers 404. */
+  crds?: string[];
 }
 
 export interface TestApiServer {
@@ -91,6 +93,8 @@ export interface TestApiServer {
   closeWatches(): void;
   readonly openWatches: number;
   readonly registry: Registry;
+  /** Installs a CRD kind this server models (e.g. 'ServiceMonitor'): its group appears in discovery and is served. */
+  registerCrd(kind: string): void;
 }
 
 function minorOf(version: string): number {
@@ -117,7 +121,7 @@ interface Route {
 }
 
 /** /api/v1/[namespaces/<ns>/]<plural>[/<name>[/<subresource>]] and /apis/<group>/<version>/... */
-function route(segments: string[]): Route | undefined {
+function route(segments: string[], crds: ReadonlySet<string>): Route | undefined {
   let group = '';
   let version: string;
   let rest: string[];
@@ -130,10 +134,10 @@ function route(segments: string[]): Route | undefined {
     rest = segments.slice(3);
   }
   if (rest[0] === 'namespaces' && rest.length >= 3) {
-    const info = byPath(group, version, rest[2]!);
+    const info = byPath(group, version, rest[2]!, crds);
     if (info?.namespaced) return { info, namespace: rest[1], name: rest[3], subresource: rest[4] };
   }
-  const info = byPath(group, version, rest[0] ?? '');
+  const info = byPath(group, version, rest[0] ?? '', crds);
   if (!info || rest.length > 3) return undefined;
   return { info, name: rest[1], subresource: rest[2] };
 }
@@ -156,6 +160,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
   const logs = new Map<string, string>();
   let latency = options.latencyMs ?? 0;
   const tickMs = options.tickMs ?? 1000;
+  const crds = new Set<string>();
+  const registerCrd = (kind: string) => {
+    if (!CRD_KINDS.includes(kind)) throw new Error(`fake apiserver: no CRD modelled for ${kind} (known: ${CRD_KINDS.join(', ')})`);
+    crds.add(kind);
+  };
+  for (const kind of options.crds ?? []) registerCrd(kind);
 
   const ctx: ControllerContext = {
     registry, clock, minor,
@@ -185,7 +195,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
     const q = Object.fromEntries(url.searchParams);
     const method = (req.method ?? 'GET').toUpperCase();
     const segments = path.split('/').filter(Boolean);
-    const r = segments[0] === 'api' || segments[0] === 'apis' ? route(segments) : undefined;
+    const r = segments[0] === 'api' || segments[0] === 'apis' ? route(segments, crds) : undefined;
     const watch = q.watch === '1' || q.watch === 'true';
     const verb = r ? verbOf(method, !!r.name, watch) : path === '/version' ? 'version' : 'discovery';
     const record: RequestRecord = { method, verb, path, query: q, ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}), ...(body ? { body } : {}) };
@@ -219,17 +229,17 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
       if (path === '/version') return send(200, { major: '1', minor: String(minor), gitVersion, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.22.0', compiler: 'gc', platform: 'linux/amd64' });
       if (['/healthz', '/livez', '/readyz'].includes(path)) return send(200, 'ok', 'text/plain; charset=utf-8');
       if (path === '/api') return send(200, coreVersions(`127.0.0.1:${(server.address() as AddressInfo).port}`));
-      if (path === '/apis') return send(200, apiGroupList());
+      if (path === '/apis') return send(200, apiGroupList(crds));
       if (segments[0] === 'api' && segments.length === 2) {
-        const list = resourceList('', segments[1]!);
+        const list = resourceList('', segments[1]!, crds);
         return list ? send(200, list) : send(404, new ApiError(404, 'NotFound', 'the server could not find the requested resource').status());
       }
       if (segments[0] === 'apis' && segments.length === 2) {
-        const g = apiGroup(segments[1]!);
+        const g = apiGroup(segments[1]!, crds);
         return g ? send(200, g) : send(404, new ApiError(404, 'NotFound', 'the server could not find the requested resource').status());
       }
       if (segments[0] === 'apis' && segments.length === 3) {
-        const list = resourceList(segments[1]!, segments[2]!);
+        const list = resourceList(segments[1]!, segments[2]!, crds);
         return list ? send(200, list) : send(404, new ApiError(404, 'NotFound', 'the server could not find the requested resource').status());
       }
       if (!r) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
@@ -425,6 +435,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
     },
     compactWatchHistory: () => store.compact(),
     closeWatches: () => hub.closeAll(),
+    registerCrd,
   };
   return api;
 }

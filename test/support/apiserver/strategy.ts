@@ -26,6 +26,10 @@ export function initialStatus(kind: string, obj: Obj): Obj | undefined {
     case 'PersistentVolume': return { phase: 'Pending' };
     case 'Service': return { loadBalancer: {} };
     case 'Namespace': return { phase: 'Active' };
+    // PrepareForCreate resets status to the zero struct: PodDisruptionBudgetStatus' counts are not omitempty
+    // (pkg/registry/policy/poddisruptionbudget/strategy.go); IngressStatus' loadBalancer is a struct, never omitted.
+    case 'PodDisruptionBudget': return { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
+    case 'Ingress': return { loadBalancer: {} };
     default: return undefined;
   }
 }

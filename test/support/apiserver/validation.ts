@@ -2,7 +2,9 @@
 // pkg/apis/apps/validation/validation.go ValidateStatefulSetUpdate,
 // pkg/apis/core/validation/validation.go ValidatePersistentVolumeUpdate, ValidatePersistentVolumeClaimUpdate,
 // ValidateServiceUpdate (validateUpgradeDowngradeClusterIPs), ValidatePodUpdate, ValidateConfigMapUpdate,
-// ValidateSecretUpdate; pkg/apis/rbac/validation ValidateRoleBindingUpdate.
+// ValidateSecretUpdate; pkg/apis/rbac/validation ValidateRoleBindingUpdate; pkg/apis/networking/validation
+// (ValidateNetworkPolicySpec, validateHTTPIngressPath) and pkg/apis/policy/validation (ValidatePodDisruptionBudgetSpec),
+// which apply on create and update alike: NetworkPolicy, Ingress and PodDisruptionBudget specs have no immutable field.
 import { forbiddenField, immutable, invalidValue, required, type FieldError } from './errors.js';
 import { matchesSelector } from './selectors.js';
 import { clone, deepEqual, isObject, parseQuantity, type Obj } from './util.js';
@@ -130,6 +132,10 @@ export function validateUpdate(kind: string, next: Obj, old: Obj, minor: Minor):
     case 'RoleBinding':
     case 'ClusterRoleBinding':
       return deepEqual(next.roleRef, old.roleRef) ? [] : [invalidValue('roleRef', next.roleRef, 'cannot change roleRef')];
+    case 'NetworkPolicy':
+    case 'Ingress':
+    case 'PodDisruptionBudget':
+      return validateSpec(kind, next);
     case 'StorageClass': {
       const errs: FieldError[] = [];
       for (const f of ['parameters', 'provisioner', 'reclaimPolicy', 'volumeBindingMode']) {
@@ -162,5 +168,35 @@ export function validateCreate(kind: string, obj: Obj): FieldError[] {
   if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
     if (!obj.roleRef?.name) errs.push(required('roleRef.name'));
   }
+  return [...errs, ...validateSpec(kind, obj)];
+}
+
+/** Spec rules checked on create and on every update. */
+function validateSpec(kind: string, obj: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = isObject(obj.spec) ? obj.spec : {};
+  if (kind === 'NetworkPolicy') {
+    const types: unknown[] = Array.isArray(spec.policyTypes) ? spec.policyTypes : [];
+    if (types.length > 2) errs.push(invalidValue('spec.policyTypes', types, 'may not specify more than two policyTypes'));
+    else types.forEach((t, i) => {
+      if (t !== 'Ingress' && t !== 'Egress') errs.push(notSupported(`spec.policyTypes[${i}]`, t, ['Ingress', 'Egress']));
+    });
+  }
+  if (kind === 'Ingress') {
+    ((spec.rules ?? []) as Obj[]).forEach((rule, i) => ((rule.http?.paths ?? []) as Obj[]).forEach((path, j) => {
+      const at = `spec.rules[${i}].http.paths[${j}]`;
+      if (path.pathType === undefined) errs.push(required(`${at}.pathType`, 'pathType must be specified'));
+      else if (!['Exact', 'Prefix', 'ImplementationSpecific'].includes(path.pathType)) errs.push(notSupported(`${at}.pathType`, path.pathType, ['Exact', 'ImplementationSpecific', 'Prefix']));
+      else if (path.pathType !== 'ImplementationSpecific' && !String(path.path ?? '').startsWith('/')) errs.push(invalidValue(`${at}.path`, path.path ?? '', 'must be an absolute path'));
+    }));
+  }
+  if (kind === 'PodDisruptionBudget' && spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) {
+    errs.push(invalidValue('spec', spec, 'minAvailable and maxUnavailable cannot be both set'));
+  }
   return errs;
+}
+
+// field.NotSupported: `Unsupported value: "X": supported values: "A", "B"`.
+function notSupported(field: string, value: unknown, allowed: string[]): FieldError {
+  return { type: 'FieldValueNotSupported', field, value, detail: `supported values: ${allowed.map((a) => JSON.stringify(a)).join(', ')}` };
 }

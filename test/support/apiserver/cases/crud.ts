@@ -31,13 +31,14 @@ describe('REST basics', () => {
       for (const [apiVersion, kind, name] of [
         ['v1', 'Pod', 'pods'], ['apps/v1', 'StatefulSet', 'statefulsets'], ['rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles'],
         ['coordination.k8s.io/v1', 'Lease', 'leases'], ['storage.k8s.io/v1', 'StorageClass', 'storageclasses'],
+        ['networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies'], ['policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets'],
       ]) {
         // resource() is protected: it is the discovery lookup every KubernetesObjectApi call makes first.
         const res = await (objects as unknown as { resource(a: string, k: string): Promise<{ name: string } | undefined> }).resource(apiVersion!, kind!);
         expect(res?.name).toBe(name);
       }
       const groups = await (await fetch(`${server.url}/apis`)).json() as { groups: Array<{ name: string }> };
-      expect(groups.groups.map((g) => g.name)).toEqual(['apps', 'rbac.authorization.k8s.io', 'coordination.k8s.io', 'storage.k8s.io']);
+      expect(groups.groups.map((g) => g.name)).toEqual(['apps', 'rbac.authorization.k8s.io', 'coordination.k8s.io', 'storage.k8s.io', 'networking.k8s.io', 'policy']);
     });
   });
 
