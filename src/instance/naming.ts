@@ -28,6 +28,10 @@ export const names = {
   controllerHost: (instance: string, ordinal: number, host: string): string => `${names.controllerPod(instance, ordinal)}.${host}`,
   /** The controllers' PodDisruptionBudget, when the spec asks for one. */
   disruptionBudget: (instance: string): string => `${instance}-controller`,
+  /** The Prometheus-operator ServiceMonitor scraping the controllers, when metrics.serviceMonitor asks for one. */
+  serviceMonitor: (instance: string): string => instance,
+  /** The NetworkPolicy on the controller pods (in the instance's namespace), when networkPolicy asks for one. */
+  controllerNetworkPolicy: (instance: string): string => `${instance}-controller`,
   /** The coordination Lease held while an operation runs on the instance. */
   lockLease: (instance: string): string => `${instance}-lock`,
   /** What the StatefulSet controller names ordinal N's claim: `<claimTemplate>-<statefulset>-<ordinal>`. */
@@ -77,6 +81,8 @@ export const LABEL_SPEC = 'jenkins-chatops.io/spec';
 export const LABEL_AGENT_INSTANCE = 'jenkins-chatops.io/instance';
 /** Put on every agent pod by the cloud's `podLabels`: which controller (pod name) of the instance started it. */
 export const LABEL_AGENT_CONTROLLER = 'jenkins-chatops.io/controller';
+/** On the shared HTTP Service when metrics are on: what the ServiceMonitor selects (not the per-controller Services, which would scrape each controller twice). */
+export const LABEL_METRICS = 'jenkins-chatops.io/metrics';
 /** The label the StatefulSet controller puts on each of its pods: the pod's own name (selects one controller). */
 export const LABEL_POD_NAME = 'statefulset.kubernetes.io/pod-name';
 

@@ -214,6 +214,13 @@ export const instanceSpec = z
       })
       .refine((i) => !i.enabled || i.host !== undefined, { path: ['host'], error: 'ingress.host is needed when the ingress is enabled' })
       .optional(),
+    /** The prometheus plugin's /prometheus/ endpoint on the HTTP Service; with serviceMonitor a Prometheus-operator ServiceMonitor. */
+    metrics: z
+      .strictObject({ enabled: z.boolean(), serviceMonitor: z.boolean().default(false) })
+      .refine((m) => m.enabled || !m.serviceMonitor, { path: ['serviceMonitor'], error: 'metrics.serviceMonitor needs metrics.enabled: true (it scrapes the prometheus plugin)' })
+      .optional(),
+    /** networking.k8s.io/v1 NetworkPolicies: the controllers take HTTP from anywhere, the agent port only from the instance's agents. */
+    networkPolicy: z.strictObject({ enabled: z.boolean() }).optional(),
     agents: z.strictObject({
       namespace: dnsLabel('agents.namespace').optional(),
       containerCap: z.number().int().min(0, { error: 'containerCap must be 0 (unlimited) or more' }).max(10000),

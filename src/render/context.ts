@@ -6,6 +6,8 @@ import type { InstanceSpec, PodTemplateSpec, Resources } from '../instance/index
 import { toMebibytes } from '../instance/index.js';
 import { controllerSelector, HOME_CLAIM, instanceLabels, LABEL_AGENT_CONTROLLER, LABEL_AGENT_INSTANCE, LABEL_CASC, LABEL_POD_NAME, names, namespaceLabels, RELOAD_TOKEN_KEY } from '../instance/naming.js';
 import { kubeEnvLiteral, type CascReference } from './scalars.js';
+import { metricsContext } from './metrics.js';
+import { networkPolicyContext } from './network-policy.js';
 import { controllerPlugins, PLUGIN_INSTALL_SCRIPT } from './plugins.js';
 
 export const JENKINS_HOME = '/var/jenkins_home';
@@ -212,6 +214,8 @@ export function buildContext(spec: InstanceSpec) {
       podNameLabel: LABEL_POD_NAME,
     },
     ingress: ingressContext(spec, ordinals),
+    metrics: metricsContext(spec, HTTP_CONTAINER_PORT),
+    networkPolicy: networkPolicyContext(spec, HTTP_CONTAINER_PORT),
     paths: { home: JENKINS_HOME, casc: CASC_DIR, secrets: SECRETS_DIR, cache: JENKINS_CACHE },
     // Runs as root before Jenkins: chown only when needed, so large homes are not walked on every start.
     permissionsScript: `[ "$(stat -c %u:%g ${JENKINS_HOME})" = 1000:1000 ] || chown -R 1000:1000 ${JENKINS_HOME}`,

@@ -2,6 +2,7 @@
 // plugins a feature of the spec needs (at the pinned version, unless the user's list already names them).
 import type { InstanceSpec } from '../instance/index.js';
 import { parsePlugin, pinnedEntry } from '../instance/plugins.js';
+import { metricsPlugins } from './metrics.js';
 
 /** The folder the init container downloads into; the controller sees the same emptyDir as its ref plugins folder. */
 export const PLUGIN_DOWNLOAD_DIR = '/var/jenkins_plugins';
@@ -27,8 +28,8 @@ export const PLUGIN_INSTALL_SCRIPT =
   `for f in ${PLUGIN_DOWNLOAD_DIR}/*.jpi; do mv -f "$f" "$f.override"; done`;
 
 /** Plugin ids a feature of the spec needs; a feature that needs a plugin adds it here (each must be in PINNED_PLUGINS). */
-export function requiredPlugins(_spec: InstanceSpec): string[] {
-  return [];
+export function requiredPlugins(spec: InstanceSpec): string[] {
+  return [...metricsPlugins(spec)];
 }
 
 /** The entries jenkins-plugin-cli installs: every one pinned, except what the user wrote as `id:latest`. */

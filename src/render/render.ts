@@ -44,6 +44,8 @@ function plan(ctx: RenderContext, extra: { casc: string; cascRevision: string })
     { template: 'statefulset.yaml.hbs', context: ctx },
     ...(ctx.controller.disruptionBudget ? [{ template: 'poddisruptionbudget.yaml.hbs', context: ctx }] : []),
     ...(ctx.ingress ? [{ template: 'ingress.yaml.hbs', context: ctx }] : []),
+    ...(ctx.metrics?.serviceMonitor ? [{ template: 'servicemonitor.yaml.hbs', context: ctx }] : []),
+    ...(ctx.networkPolicy ? [{ template: 'networkpolicy-controller.yaml.hbs', context: ctx }] : []),
   ];
 }
 

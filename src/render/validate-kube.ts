@@ -14,6 +14,9 @@ import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+// The Prometheus operator's CRD schema (its stripped-down CRDs of v0.65), from the same kubernetes-models family.
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { KubeObject } from './bundle.js';
 
 interface ModelClass {
@@ -35,6 +38,8 @@ const MODELS: Record<string, ModelClass> = {
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding as unknown as ModelClass,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget as unknown as ModelClass,
   'networking.k8s.io/v1/Ingress': Ingress as unknown as ModelClass,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy as unknown as ModelClass,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor as unknown as ModelClass,
 };
 
 /** Top-level fields per kind (the generated validators do not read these through our tracking proxy). */
@@ -53,6 +58,8 @@ const TOP_LEVEL: Record<string, string[]> = {
   ClusterRoleBinding: ['roleRef', 'subjects'],
   PodDisruptionBudget: ['spec'],
   Ingress: ['spec'],
+  NetworkPolicy: ['spec'],
+  ServiceMonitor: ['spec'],
 };
 
 export interface SchemaProblem {
