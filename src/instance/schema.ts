@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { Affinity } from 'kubernetes-models/v1/Affinity';
 import { isQuantity, parseQuantity } from './quantity.js';
+import { parsePodYaml } from './pod-yaml.js';
 import { PLUGIN_ENTRY, pluginProblems } from './plugins.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -111,6 +112,58 @@ const stringMap = (what: string) =>
     z.string().regex(LABEL_VALUE, { error: `${what} values must be label values (at most 63 letters, digits, '-', '_', '.')` }).max(63),
   );
 
+// Agent pod volumes, in the spec's own flat form (`type` + attributes); rendered as the Kubernetes plugin's
+// describables (emptyDirVolume, configMapVolume, secretVolume, persistentVolumeClaim, hostPathVolume).
+/** Where the plugin mounts the agent's workspace volume: no other volume may take it. */
+export const AGENT_WORKSPACE = '/home/jenkins/agent';
+const ABSOLUTE_PATH = /^\/[A-Za-z0-9_.\-/]*$/;
+const noDotDot = (p: string) => !p.split('/').includes('..');
+const normalPath = (p: string) => p.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+const mountPath = z
+  .string({ error: 'mountPath must be a string' })
+  .max(256, { error: 'mountPath must be at most 256 characters' })
+  .regex(ABSOLUTE_PATH, { error: 'mountPath must be an absolute path of letters, digits, _ . - /', abort: true })
+  .refine(noDotDot, { error: 'mountPath may not contain ".."', abort: true })
+  .refine((p) => normalPath(p) !== '/', { error: 'mountPath may not be / (the container\'s root)' })
+  .refine((p) => normalPath(p) !== AGENT_WORKSPACE, { error: `mountPath ${AGENT_WORKSPACE} is the agent's workspace; set workspaceVolume instead` });
+const nodePath = (what: string) =>
+  z.string({ error: `${what} must be a string` }).max(1024)
+    .regex(ABSOLUTE_PATH, { error: `${what} must be an absolute path of letters, digits, _ . - /`, abort: true })
+    .refine(noDotDot, { error: `${what} may not contain ".."` });
+const objectName = (what: string) =>
+  z.string({ error: `${what} must be a string` }).max(253).regex(DNS_SUBDOMAIN, { error: `${what} must be a Kubernetes object name (DNS-1123 subdomain)` });
+const flag = z.boolean({ error: 'must be true or false' }).optional();
+// A quoted octal mode: unquoted 0440 is the decimal number 440 to a YAML 1.2 reader, a mode nobody meant.
+const fileMode = z
+  .string({ error: "defaultMode must be an octal file mode in quotes, such as '0440' (unquoted 0440 reads as the number 440)" })
+  .regex(/^0?[0-7]{3}$/, { error: "defaultMode must be an octal file mode such as '0440'" });
+const VOLUME_TYPES = 'emptyDir, configMap, secret, persistentVolumeClaim or hostPath';
+
+export const agentVolume = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('emptyDir'), mountPath, memory: flag }),
+  z.strictObject({
+    type: z.literal('configMap'), mountPath, configMapName: objectName('configMapName'), optional: flag,
+    subPath: z.string().max(256).regex(/^[A-Za-z0-9_.\-][A-Za-z0-9_.\-/]*$/, { error: 'subPath must be a relative path of letters, digits, _ . - /', abort: true }).refine(noDotDot, { error: 'subPath may not contain ".."' }).optional(),
+  }),
+  z.strictObject({ type: z.literal('secret'), mountPath, secretName: objectName('secretName'), optional: flag, defaultMode: fileMode.optional() }),
+  z.strictObject({ type: z.literal('persistentVolumeClaim'), mountPath, claimName: objectName('claimName'), readOnly: flag }),
+  z.strictObject({ type: z.literal('hostPath'), mountPath, hostPath: nodePath('hostPath'), readOnly: flag }),
+], { error: `a volume's type must be ${VOLUME_TYPES}` });
+
+/** The agent's workspace (`/home/jenkins/agent`, shared by every container); the plugin's default is an emptyDir. */
+export const workspaceVolume = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('emptyDir'), memory: flag }),
+  z.strictObject({ type: z.literal('persistentVolumeClaim'), claimName: objectName('claimName'), readOnly: flag }),
+  z.strictObject({ type: z.literal('hostPath'), hostPath: nodePath('hostPath') }),
+], { error: 'workspaceVolume type must be emptyDir, persistentVolumeClaim or hostPath' });
+
+/** An environment variable read from a key of a Secret in the agent namespace. */
+const secretEnvVar = z.strictObject({
+  secret: objectName('secret'),
+  key: z.string({ error: 'key must be a string' }).max(253).regex(/^[-._A-Za-z0-9]+$/, { error: 'key must be a Secret key (letters, digits, - _ .)' }),
+  optional: flag,
+});
+
 export const podTemplate = z.strictObject({
   /** A preset from casc/pod-templates/ merged under this entry. Resolved before validation. */
   preset: dnsLabel('preset').optional(),
@@ -130,6 +183,28 @@ export const podTemplate = z.strictObject({
   serviceAccount: dnsLabel('serviceAccount', 253).optional(),
   envVars: z.record(z.string().regex(ENV_NAME, { error: 'environment variable names are letters, digits and _' }), textLine('envVars value', 4096)).optional(),
   containers: z.array(toolContainer).max(10).optional(),
+  volumes: z.array(agentVolume).max(20).optional(),
+  workspaceVolume: workspaceVolume.optional(),
+  imagePullSecrets: z.array(objectName('imagePullSecrets entry')).max(20).optional(),
+  secretEnvVars: z.record(z.string().regex(ENV_NAME, { error: 'environment variable names are letters, digits and _' }), secretEnvVar).optional(),
+  annotations: annotations.optional(),
+  /** Raw (partial) pod YAML the plugin merges under the template; checked against the Kubernetes Pod schema. */
+  yaml: z.string({ error: 'yaml must be a string (a YAML document)' }).max(65536, { error: 'yaml must be at most 65536 characters' }).superRefine((text, ctx) => {
+    for (const problem of parsePodYaml(text).problems) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
+  yamlMergeStrategy: z.enum(['override', 'merge'], { error: 'yamlMergeStrategy must be override or merge' }).optional(),
+}).superRefine((t, ctx) => {
+  // Two mounts on one path, or one variable twice, make a pod the apiserver refuses only when a build starts.
+  const mounts = new Map<string, number>();
+  (t.volumes ?? []).forEach((v, j) => {
+    const at = normalPath(v.mountPath);
+    const first = mounts.get(at);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['volumes', j, 'mountPath'], input: v.mountPath, message: `mountPath is already used by volumes[${first}]; each volume needs its own` });
+    else mounts.set(at, j);
+  });
+  for (const name of Object.keys(t.secretEnvVars ?? {})) {
+    if (t.envVars && name in t.envVars) ctx.addIssue({ code: 'custom', path: ['secretEnvVars', name], input: name, message: `${name} is also in envVars; a variable comes from one place` });
+  }
 });
 
 export const instanceSpec = z

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { dump } from 'js-yaml';
 import type { InstanceSpec, PodTemplateSpec, Resources } from '../instance/index.js';
 import { toMebibytes } from '../instance/index.js';
+import { templatePod } from '../instance/pod-yaml.js';
 import { controllerSelector, HOME_CLAIM, instanceLabels, LABEL_AGENT_CONTROLLER, LABEL_AGENT_INSTANCE, LABEL_CASC, LABEL_POD_NAME, names, namespaceLabels, RELOAD_TOKEN_KEY } from '../instance/naming.js';
 import { kubeEnvLiteral, type CascReference } from './scalars.js';
 import { metricsContext } from './metrics.js';
@@ -63,6 +64,34 @@ function containerResources(r: Resources | undefined) {
   };
 }
 
+type AgentVolume = NonNullable<PodTemplateSpec['volumes']>[number];
+type WorkspaceVolume = NonNullable<PodTemplateSpec['workspaceVolume']>;
+
+/** One entry per plugin describable, every key present (the templates run in strict mode): the one set is printed. */
+function agentVolumeContext(v: AgentVolume) {
+  return {
+    emptyDir: v.type === 'emptyDir' ? { mountPath: v.mountPath, memory: v.memory ?? false } : undefined,
+    configMap: v.type === 'configMap' ? { mountPath: v.mountPath, configMapName: v.configMapName, optional: v.optional ?? false, subPath: v.subPath } : undefined,
+    // The plugin reads defaultMode as a decimal number (Integer.parseInt); the spec takes the octal mode people write.
+    secret: v.type === 'secret' ? { mountPath: v.mountPath, secretName: v.secretName, optional: v.optional ?? false, defaultMode: v.defaultMode === undefined ? undefined : String(parseInt(v.defaultMode, 8)) } : undefined,
+    claim: v.type === 'persistentVolumeClaim' ? { mountPath: v.mountPath, claimName: v.claimName, readOnly: v.readOnly ?? false } : undefined,
+    hostPath: v.type === 'hostPath' ? { mountPath: v.mountPath, hostPath: v.hostPath, readOnly: v.readOnly ?? false } : undefined,
+  };
+}
+
+function workspaceVolumeContext(w: WorkspaceVolume) {
+  return {
+    emptyDir: w.type === 'emptyDir' ? { memory: w.memory ?? false } : undefined,
+    claim: w.type === 'persistentVolumeClaim' ? { claimName: w.claimName, readOnly: w.readOnly ?? false } : undefined,
+    hostPath: w.type === 'hostPath' ? { hostPath: w.hostPath } : undefined,
+  };
+}
+
+function podYamlText(yaml: string | undefined, tolerations: unknown[]): string | undefined {
+  const pod = templatePod(yaml, tolerations);
+  return pod ? dump(pod, { lineWidth: -1, noRefs: true } as never) : undefined;
+}
+
 function podTemplateContext(spec: InstanceSpec, t: PodTemplateSpec) {
   const tolerations = t.tolerations ?? [];
   return {
@@ -76,8 +105,17 @@ function podTemplateContext(spec: InstanceSpec, t: PodTemplateSpec) {
     nodeSelector: nodeSelectorString(t.nodeSelector),
     serviceAccount: t.serviceAccount,
     envVars: sortedEntries(t.envVars),
-    // Tolerations have no JCasC attribute of their own: they travel in the template's raw pod YAML.
-    podYaml: tolerations.length ? dump({ spec: { tolerations } }, { lineWidth: -1 } as never) : undefined,
+    secretEnvVars: Object.entries(t.secretEnvVars ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, ref]) => ({ name, secretName: ref.secret, secretKey: ref.key, optional: ref.optional ?? false })),
+    hasEnvVars: Object.keys(t.envVars ?? {}).length + Object.keys(t.secretEnvVars ?? {}).length > 0,
+    volumes: (t.volumes ?? []).map(agentVolumeContext),
+    workspaceVolume: t.workspaceVolume ? workspaceVolumeContext(t.workspaceVolume) : undefined,
+    imagePullSecrets: t.imagePullSecrets ?? [],
+    annotations: Object.keys(t.annotations ?? {}).sort().map((key) => ({ key, value: t.annotations![key]! })),
+    // The admin's raw pod YAML, with the tolerations (no JCasC attribute of their own) added to its spec; written
+    // out again from the parsed Pod, so what JCasC reads is always one well-formed YAML document.
+    podYaml: podYamlText(t.yaml, tolerations),
+    yamlMergeStrategy: t.yamlMergeStrategy ?? (t.yaml !== undefined || tolerations.length ? 'merge' : undefined),
     jnlp: { image: t.jnlpImage, ...containerResources(t.resources) },
     containers: (t.containers ?? []).map((c) => ({
       name: c.name,

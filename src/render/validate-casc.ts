@@ -28,6 +28,43 @@ const containerTemplate = z.strictObject({
   resourceLimitMemory: quantity.optional(),
 });
 
+/**
+ * A JCasC describable: exactly one symbol as the key, its attributes below (`- emptyDirVolume: {mountPath: …}`).
+ * The symbols are the ones the plugin declares first (@Symbol), which JCasC prefers; a misspelt one is refused.
+ */
+function describable(symbols: Record<string, z.ZodType>) {
+  const names = Object.keys(symbols);
+  return z
+    .strictObject(Object.fromEntries(names.map((n) => [n, symbols[n]!.optional()])))
+    .refine((o) => Object.keys(o).length === 1, `exactly one of ${names.join(', ')}`);
+}
+
+const mountPath = str.regex(/^\//, 'an absolute path');
+const flag = z.boolean().optional();
+// PodVolume describables (kubernetes-plugin volumes/*.java: constructor and setter names).
+const podVolume = describable({
+  emptyDirVolume: z.strictObject({ mountPath, memory: flag }),
+  configMapVolume: z.strictObject({ configMapName: str.min(1), mountPath, optional: flag, subPath: str.optional() }),
+  // SecretVolume parses defaultMode with Integer.parseInt: a decimal mode (0440 octal is 288; "0440" would be 440).
+  secretVolume: z.strictObject({
+    secretName: str.min(1), mountPath, optional: flag,
+    defaultMode: str.regex(/^(0|[1-9]\d{0,2})$/, 'a decimal number without a leading 0').refine((m) => Number(m) <= 0o777, 'at most 511 (0777)').optional(),
+  }),
+  persistentVolumeClaim: z.strictObject({ claimName: str.min(1), mountPath, readOnly: flag }),
+  hostPathVolume: z.strictObject({ hostPath: mountPath, mountPath, readOnly: flag }),
+});
+// WorkspaceVolume describables (volumes/workspace/*.java).
+const workspaceVolume = describable({
+  emptyDirWorkspaceVolume: z.strictObject({ memory: flag }),
+  persistentVolumeClaimWorkspaceVolume: z.strictObject({ claimName: str.min(1), readOnly: flag }),
+  hostPathWorkspaceVolume: z.strictObject({ hostPath: mountPath }),
+});
+// TemplateEnvVar describables (model/KeyValueEnvVar.java, model/SecretEnvVar.java).
+const templateEnvVar = describable({
+  envVar: z.strictObject({ key: str, value: str }),
+  secretEnvVar: z.strictObject({ key: str, secretName: str.min(1), secretKey: str.min(1), optional: flag }),
+});
+
 const podTemplate = z.strictObject({
   name: str,
   id: str.min(1),
@@ -40,8 +77,14 @@ const podTemplate = z.strictObject({
   // One string `k=v,k2=v2`, not a map.
   nodeSelector: str.regex(/^[^=,]+=[^=,]*(,[^=,]+=[^=,]*)*$/).optional(),
   serviceAccount: str.optional(),
-  envVars: z.array(keyValue).optional(),
+  envVars: z.array(templateEnvVar).optional(),
+  volumes: z.array(podVolume).optional(),
+  workspaceVolume: workspaceVolume.optional(),
+  // PodImagePullSecret(name) and PodAnnotation(key, value): plain lists, no symbol.
+  imagePullSecrets: z.array(z.strictObject({ name: str.min(1) })).optional(),
+  annotations: z.array(z.strictObject({ key: str.min(1), value: str })).optional(),
   yaml: str.optional(),
+  // YamlMergeStrategy describables with no attributes, written as their symbol (Overrides: override, Merge: merge).
   yamlMergeStrategy: z.enum(['override', 'merge']).optional(),
   containers: z.array(containerTemplate).min(1).refine((c) => c.some((x) => x.name === 'jnlp'), 'needs a jnlp container'),
 });

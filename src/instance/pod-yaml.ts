@@ -1,0 +1,91 @@
+// A pod template's raw pod YAML (`agents.templates[].yaml`): the admin's partial Pod, merged by the Kubernetes plugin
+// under what the template's own keys build. Checked here against the Kubernetes Pod schema, unknown fields included,
+// so a typo is the admin's spec error now instead of an agent pod the plugin cannot create at build time.
+import { load } from 'js-yaml';
+import { Pod } from 'kubernetes-models/v1/Pod';
+
+const TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec'];
+
+export type PartialPod = Record<string, unknown> & { spec?: Record<string, unknown> };
+
+/** `spec.containers.0.image` → `spec.containers[0].image`, as spec paths are written. */
+const readable = (path: string): string => path.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Keys the validator read, per object: any key it never looked at is not in the schema. */
+function track(value: unknown, path: string, unread: Array<{ path: string; target: object; read: Set<string>; map: boolean }>): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const visit = { path, target: value, read: new Set<string>(), map: false };
+  unread.push(visit);
+  const children = new Map<string, unknown>();
+  return new Proxy(value, {
+    get(target, key, receiver) {
+      const child = Reflect.get(target, key, receiver);
+      if (typeof key !== 'string') return child;
+      visit.read.add(key);
+      if (child === null || typeof child !== 'object') return child;
+      if (!children.has(key)) children.set(key, track(child, path ? `${path}.${key}` : key, unread));
+      return children.get(key);
+    },
+    // Enumerated objects are maps (labels, annotations, resources): any key is allowed there.
+    ownKeys(target) {
+      visit.map = true;
+      return Reflect.ownKeys(target);
+    },
+  });
+}
+
+/** Parses and checks the text; returns the partial Pod, or the problems in words (first one per kind of mistake). */
+export function parsePodYaml(text: string): { pod?: PartialPod; problems: string[] } {
+  let doc: unknown;
+  try {
+    doc = load(text, { maxAliases: 0, maxDepth: 64 } as never);
+  } catch (err) {
+    return { problems: [`yaml does not parse: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`] };
+  }
+  if (!isMap(doc)) return { problems: ['yaml must be a (partial) Pod: a mapping with spec and/or metadata'] };
+  const problems: string[] = [];
+  for (const key of Object.keys(doc)) {
+    if (!TOP_LEVEL.includes(key)) problems.push(`yaml has unknown field "${key}"; a Pod has ${TOP_LEVEL.join(', ')}`);
+  }
+  if (doc.apiVersion !== undefined && doc.apiVersion !== 'v1') problems.push('yaml apiVersion must be v1');
+  if (doc.kind !== undefined && doc.kind !== 'Pod') problems.push('yaml kind must be Pod');
+  if (doc.spec !== undefined && !isMap(doc.spec)) problems.push('yaml spec must be a mapping');
+  if (doc.metadata !== undefined && !isMap(doc.metadata)) problems.push('yaml metadata must be a mapping');
+  if (problems.length) return { problems };
+
+  // The plugin supplies the containers it builds; a partial Pod may leave them out or name only what it adds.
+  const spec = { containers: [], ...(doc.spec as object | undefined) };
+  const model = new Pod({ metadata: doc.metadata ?? {}, spec } as never) as unknown as Record<string, unknown> & { validate(): void };
+  const visits: Array<{ path: string; target: object; read: Set<string>; map: boolean }> = [];
+  for (const field of ['metadata', 'spec']) model[field] = track(model[field], field, visits);
+  try {
+    model.validate();
+  } catch (err) {
+    for (const line of String(err instanceof Error ? err.message : err).split(/\n|, (?=data)/)) {
+      const m = /^data\/?(\S*) (.*)$/.exec(line.trim());
+      problems.push(m ? `yaml ${readable(m[1]!.replaceAll('/', '.'))}: ${m[2]}` : `yaml: ${line}`);
+    }
+  }
+  for (const visit of visits) {
+    if (visit.map || Array.isArray(visit.target)) continue;
+    for (const field of Object.keys(visit.target)) {
+      if (!visit.read.has(field)) problems.push(`yaml ${readable(visit.path)}: unknown field "${field}"`);
+    }
+  }
+  return problems.length ? { problems } : { pod: doc as PartialPod, problems };
+}
+
+/**
+ * The pod YAML a template hands the plugin: the admin's partial Pod with the template's tolerations (which have no
+ * JCasC attribute of their own) added to its spec. Undefined when there is neither.
+ */
+export function templatePod(yaml: string | undefined, tolerations: unknown[]): PartialPod | undefined {
+  const pod = yaml === undefined ? undefined : parsePodYaml(yaml).pod;
+  if (!pod && tolerations.length === 0) return undefined;
+  if (tolerations.length === 0) return pod;
+  const spec = pod?.spec ?? {};
+  const own = Array.isArray(spec.tolerations) ? spec.tolerations : [];
+  return { ...pod, spec: { ...spec, tolerations: [...own, ...tolerations] } };
+}
