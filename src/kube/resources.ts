@@ -24,6 +24,8 @@ const KNOWN: Record<string, ResourceInfo> = {
   'policy/v1/PodDisruptionBudget': { plural: 'poddisruptionbudgets', namespaced: true },
   'networking.k8s.io/v1/NetworkPolicy': { plural: 'networkpolicies', namespaced: true },
   'networking.k8s.io/v1/Ingress': { plural: 'ingresses', namespaced: true },
+  // A CRD: served only where the Prometheus operator is installed.
+  'monitoring.coreos.com/v1/ServiceMonitor': { plural: 'servicemonitors', namespaced: true },
 };
 
 export function knownResource(apiVersion: string, kind: string): ResourceInfo | undefined {

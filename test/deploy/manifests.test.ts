@@ -8,6 +8,8 @@ import { validateKubeObject, type KubeObject } from '../../src/render/index.js';
 import { packageRoot } from '../../src/instance/index.js';
 import { render, type Loose } from '../helpers/render.js';
 import { authorize, type Request } from '../support/rbac.js';
+import { OPTIONAL_KINDS } from '../../src/targets/cluster/optional-objects.js';
+import { pluralOf } from '../../src/kube/resources.js';
 
 const deployDir = join(packageRoot(), 'deploy');
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume']);
@@ -65,8 +67,8 @@ describe('deploy/ (kubectl apply -k)', () => {
   });
 
   it('can apply every kind of object the generator renders, in a managed namespace (namespaces are only read)', () => {
-    const bundle = render({ name: 'kinds', namespace: 'jenkins', persistence: { mode: 'static', hostPath: '/data' }, controller: { podDisruptionBudget: { enabled: true } }, ingress: { enabled: true, host: 'ci.example.com' } });
-    const plural: Record<string, [string, string]> = { PodDisruptionBudget: ['policy', 'poddisruptionbudgets'], Ingress: ['networking.k8s.io', 'ingresses'], ServiceAccount: ['', 'serviceaccounts'], Role: ['rbac.authorization.k8s.io', 'roles'], RoleBinding: ['rbac.authorization.k8s.io', 'rolebindings'], ConfigMap: ['', 'configmaps'], PersistentVolume: ['', 'persistentvolumes'], Service: ['', 'services'], StatefulSet: ['apps', 'statefulsets'] };
+    const bundle = render({ name: 'kinds', namespace: 'jenkins', persistence: { mode: 'static', hostPath: '/data' }, controller: { podDisruptionBudget: { enabled: true } }, ingress: { enabled: true, host: 'ci.example.com' }, metrics: { enabled: true, serviceMonitor: true }, networkPolicy: { enabled: true } });
+    const plural: Record<string, [string, string]> = { PodDisruptionBudget: ['policy', 'poddisruptionbudgets'], Ingress: ['networking.k8s.io', 'ingresses'], NetworkPolicy: ['networking.k8s.io', 'networkpolicies'], ServiceMonitor: ['monitoring.coreos.com', 'servicemonitors'], ServiceAccount: ['', 'serviceaccounts'], Role: ['rbac.authorization.k8s.io', 'roles'], RoleBinding: ['rbac.authorization.k8s.io', 'rolebindings'], ConfigMap: ['', 'configmaps'], PersistentVolume: ['', 'persistentvolumes'], Service: ['', 'services'], StatefulSet: ['apps', 'statefulsets'] };
     for (const { object } of bundle.objects) {
       if (object.kind === 'Namespace') {
         expect(can({ verb: 'get', apiGroup: '', resource: 'namespaces', name: 'jenkins' })).toBe(true);
@@ -76,6 +78,17 @@ describe('deploy/ (kubectl apply -k)', () => {
       const [apiGroup, resource] = plural[object.kind]!;
       for (const verb of ['get', 'create', 'patch']) {
         expect(`${resource}:${verb}:${can({ verb, apiGroup, resource, namespace: object.metadata.namespace })}`).toBe(`${resource}:${verb}:true`);
+      }
+    }
+  });
+
+  it('can find by labels and delete every kind `delete` sweeps (the switches a spec turns on), in a managed namespace only', () => {
+    for (const { apiVersion, kind } of OPTIONAL_KINDS) {
+      const apiGroup = apiVersion.split('/')[0]!;
+      const resource = pluralOf(apiVersion, kind);
+      for (const verb of ['list', 'delete']) {
+        expect(`${resource}:${verb}:${can({ verb, apiGroup, resource, namespace: 'jenkins' })}`).toBe(`${resource}:${verb}:true`);
+        expect(`${resource}:${verb}:other:${can({ verb, apiGroup, resource, namespace: 'other-team' })}`).toBe(`${resource}:${verb}:other:false`);
       }
     }
   });

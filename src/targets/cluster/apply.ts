@@ -11,6 +11,7 @@ import { specConfigMap } from '../stored-values.js';
 import type { ApplyOptions, ApplyResult, ObjectChange, Plan } from '../../operations/target.js';
 import type { ClusterContext } from './context.js';
 import { boundVolumeChange, checkImmutableStorage } from './storage-guard.js';
+import { checkServedKinds } from './served-kinds.js';
 
 /** The objects a deploy writes, in apply order: the rendered bundle, then the stored values. */
 export function desiredObjects(bundle: Bundle, values?: Values): KubeObject[] {
@@ -61,6 +62,8 @@ function keepLiveServiceName(objects: KubeObject[], live: Array<KubeObject | und
 
 export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: Values | undefined, force?: boolean): Promise<{ plan: Plan; objects: KubeObject[] }> {
   const desired = desiredObjects(bundle, values);
+  // A kind only an operator's CRD serves (ServiceMonitor) is a plan error on a cluster without it.
+  await checkServedKinds(ctx, desired);
   // What the cluster holds of each object, read once and shared by every check below; each object's plan is
   // independent of the others', so they are looked at concurrently instead of one round trip at a time.
   const live = await mapLimit(desired, CONCURRENCY, (object) => ctx.client.read(refOf(object)));

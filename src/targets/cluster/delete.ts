@@ -15,6 +15,7 @@ import { adminSecretName } from './admin-secret.js';
 import { madeByBot } from '../stored-values.js';
 import { desiredObjects } from './apply.js';
 import { ownedClaims, type ClusterContext } from './context.js';
+import { ownedOptionalObjects } from './optional-objects.js';
 
 /**
  * This instance's volumes that outlive their claims (reclaim policy Retain): labelled as its own with a claimRef into
@@ -73,6 +74,10 @@ export async function deleteInstance(ctx: ClusterContext, bundle: Bundle, option
   for (const svc of services.items) {
     const name = svc.metadata?.name ?? '';
     if (!deleted.includes(`Service/${name}`)) await remove({ apiVersion: 'v1', kind: 'Service', name, namespace: ns });
+  }
+  // Ingress, PodDisruptionBudget, NetworkPolicy, ServiceMonitor left by a deploy that had them switched on.
+  for (const ref of await ownedOptionalObjects(ctx, bundle.instance, ns)) {
+    if (!deleted.includes(`${ref.kind}/${ref.name}`)) await remove(ref);
   }
   // The reload token only pairs a controller with its sidecar: the next deploy makes a new one.
   await remove({ apiVersion: 'v1', kind: 'Secret', name: names.reloadTokenSecret(bundle.instance), namespace: ns });
