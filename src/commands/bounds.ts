@@ -133,6 +133,15 @@ export function checkBounds(next: InstanceSpec, base: InstanceSpec | undefined, 
   if (!same(next.ingress, base?.ingress) && (base !== undefined || next.ingress?.enabled)) {
     throw new BoundsError('ingress', JSON.stringify(next.ingress ?? null), 'the Ingress (host, TLS, annotations) is set only from a values file on the command line, not from chat');
   }
+  // The prometheus plugin's endpoint answers without a login (its default), so metrics publish job names and build
+  // counts to whoever reaches the Service or Ingress; a ServiceMonitor configures the cluster's Prometheus; a
+  // NetworkPolicy decides who reaches Jenkins (off, the admin's isolation goes; on, agents from elsewhere are cut
+  // off). The admin's, from values files on the command line; a new instance takes the admin's defaults.
+  for (const key of ['metrics', 'networkPolicy'] as const) {
+    if (base && !same(next[key], base[key])) {
+      throw new BoundsError(key, JSON.stringify(next[key] ?? null), `${key} is set only from a values file on the command line, not from chat`);
+    }
+  }
   // Keys whose effect reaches beyond the instance (scheduling priority over other workloads, annotations other
   // controllers act on, arbitrary affinity): the admin's, from values files on the command line.
   for (const key of ['affinity', 'priorityClassName', 'podAnnotations'] as const) {
