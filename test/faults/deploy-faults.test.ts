@@ -113,7 +113,10 @@ describe('the instance lock through lost answers', () => {
 
     expect(reply.last).toMatchObject({ tone: 'warning', title: 'ci is busy' });
     expect(textOf(reply.last)).toContain('UBOB@bot-2 is running an operation on it');
-    expect(writes(server)).toEqual([]);
+    // The lock is taken by creating its lease: the API refused that create (409); nothing was written.
+    expect(server.requests.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb)).map((r) => `${r.method} ${r.path} ${r.status}`))
+      .toEqual([`POST ${paths.leases} 409`]);
+    expect(server.get('Lease', 'jenkins', 'ci-lock')!.spec.holderIdentity).toBe('UBOB@bot-2');
   });
 });
 

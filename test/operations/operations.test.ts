@@ -115,7 +115,10 @@ describe('operations on the cluster (strict API server)', () => {
     server.put({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'ci-lock', namespace: 'jenkins' }, spec: { holderIdentity: 'U2@bot-b', leaseDurationSeconds: 60, acquireTime: now, renewTime: now } });
     server.clearRequests();
     await expect(createOperations(targetOn(server)).deploy({ instance: 'ci', changes: [], actor })).rejects.toBeInstanceOf(BusyError);
-    expect(writes(server)).toEqual([]);
+    // The lock is taken by creating its lease: the API refuses that create (409), and nothing else is written.
+    expect(server.requests.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb)).map((r) => `${r.method} ${r.path} ${r.status}`))
+      .toEqual([`POST ${paths.leases} 409`]);
+    expect(server.get('Lease', 'jenkins', 'ci-lock')!.spec.holderIdentity).toBe('U2@bot-b');
   });
 });
 

@@ -13,6 +13,7 @@
 // when someone else has written the lease (409), or when no renewal succeeded within the renew deadline (two thirds
 // of the duration, so we stop before anyone may consider the lease expired), the lock is lost: the operation's
 // signal aborts, and the call rejects with LeaseLostError once the operation has stopped.
+import { randomBytes } from 'node:crypto';
 import type { V1Lease } from '@kubernetes/client-node';
 import type { KubeClient } from '../client.js';
 import { statusCode } from '../errors.js';
@@ -48,10 +49,16 @@ export interface LeaseOptions {
   observations?: LeaseObservations;
 }
 
-/** Same holder and same acquire time: the lease is the one this very call wrote. */
+/**
+ * Each write that takes the lease carries a random token: the same holder (one user on one bot) may start two
+ * operations within one clock tick, so holder and acquire time alone cannot tell our own write from theirs.
+ */
+const ATTEMPT_ANNOTATION = 'coordination.jenkins-chatops.io/attempt';
+
+/** The lease holds exactly what this very call wrote (a write whose answer was lost, met again by its retry). */
 function isOurs(found: V1Lease, sent: V1Lease): boolean {
-  const acquired = (l: V1Lease) => new Date(l.spec?.acquireTime as unknown as string).getTime();
-  return found.spec?.holderIdentity === sent.spec?.holderIdentity && acquired(found) === acquired(sent);
+  const attempt = (l: V1Lease) => l.metadata?.annotations?.[ATTEMPT_ANNOTATION];
+  return attempt(sent) !== undefined && attempt(found) === attempt(sent) && found.spec?.holderIdentity === sent.spec?.holderIdentity;
 }
 
 /** The Lease to hold: its name and namespace, who holds it, and the labels that say what it belongs to. */
@@ -101,7 +108,8 @@ export async function withLease<T>(client: KubeClient, ref: LeaseRef, options: L
   const durationMs = options.durationSeconds * 1000;
   const body = (resourceVersion?: string, transitions = 0): V1Lease => {
     const now = microTime(options.now());
-    return leaseBody({ name, namespace, resourceVersion, labels }, { holder, durationSeconds: options.durationSeconds, acquireTime: now, renewTime: now, transitions });
+    const annotations = { [ATTEMPT_ANNOTATION]: randomBytes(12).toString('base64url') };
+    return leaseBody({ name, namespace, resourceVersion, labels, annotations }, { holder, durationSeconds: options.durationSeconds, acquireTime: now, renewTime: now, transitions });
   };
   const busy = (lease: V1Lease | undefined) =>
     new LeaseHeldError(name, lease?.spec?.holderIdentity ?? 'another operation', lease?.spec?.acquireTime ? String(lease.spec.acquireTime as unknown) : undefined);
