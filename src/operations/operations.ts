@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import type { Bundle } from '../render/bundle.js';
 import { renderBundle } from '../render/index.js';
-import type { ProgressSink, Target } from './target.js';
+import type { PlanSnapshot, ProgressSink, Target } from './target.js';
 import { clone, deepMerge, isPlainObject, loadSources, mergeLayers, resolveSpec, type InstanceSpec, type SpecSources, type Values } from '../instance/index.js';
 import type { Actor, DeployRequest, DeployResult, Operations } from './api.js';
 import { names } from '../instance/naming.js';
@@ -17,6 +17,8 @@ export interface OperationsOptions {
   readyTimeoutSeconds?: number;
   /** Default wait for a JCasC reload (seconds). */
   reloadTimeoutSeconds?: number;
+  /** Clock for the age of remembered plans (tests). */
+  now?: () => number;
 }
 
 /** An operation on an instance that was never deployed (or was deleted). */
@@ -27,11 +29,39 @@ export class UnknownInstanceError extends Error {
   }
 }
 
+/** How long an instance's latest plan is offered for reuse (verified first) by the next plan of the same objects. */
+const RECENT_PLAN_MS = 10 * 60_000;
+const RECENT_PLANS = 64;
+
 export function createOperations(target: Target, options: OperationsOptions = {}): Operations {
   const render = options.render ?? renderBundle;
   const sources = () => options.sources ?? loadSources();
   const host = options.host ?? hostname();
   const holder = (actor: Actor) => `${actor.id}@${host}`;
+  const now = options.now ?? Date.now;
+
+  type Prepared = Awaited<ReturnType<typeof prepare>>;
+  /**
+   * The preview a deploy request was shown, keyed by the request's `changes` (a handler asks with a preview, then
+   * deploys the same request): the deploy renders nothing again and hands the preview's plan to the apply as the
+   * plan the user agreed to.
+   */
+  const previews = new WeakMap<Values[], { prepared: Prepared; snapshot: PlanSnapshot }>();
+  /** Each instance's latest plan: the next plan of the same objects verifies it instead of planning again. */
+  const recent = new Map<string, { snapshot: PlanSnapshot; at: number }>();
+  const remember = (key: string, snapshot: PlanSnapshot | undefined) => {
+    recent.delete(key);
+    if (!snapshot) return;
+    recent.set(key, { snapshot, at: now() });
+    for (const oldest of recent.keys()) {
+      if (recent.size <= RECENT_PLANS) break;
+      recent.delete(oldest);
+    }
+  };
+  const latest = (key: string): PlanSnapshot | undefined => {
+    const entry = recent.get(key);
+    return entry && now() - entry.at <= RECENT_PLAN_MS ? entry.snapshot : undefined;
+  };
 
   /** The user's values after this request (what gets stored), and what they render to. */
   async function prepare(instance: string, changes: Values[], namespace?: string) {
@@ -57,16 +87,36 @@ export function createOperations(target: Target, options: OperationsOptions = {}
   }
 
   async function deploy(req: DeployRequest): Promise<DeployResult> {
-    const { stored, values, bundle } = await prepare(req.instance, req.changes, req.namespace);
+    const previewed = req.dryRun ? undefined : previews.get(req.changes);
+    previews.delete(req.changes);
+    const prepared = previewed?.prepared ?? (await prepare(req.instance, req.changes, req.namespace));
+    const { stored, values, bundle } = prepared;
     const created = !stored;
+    const key = `${bundle.namespace}/${bundle.instance}`;
+    const reuse = previewed?.snapshot ?? latest(key);
     if (req.dryRun) {
-      const { plan } = await target.apply(bundle, values, { dryRun: true, force: req.force });
+      const { plan, snapshot } = await target.apply(bundle, values, { dryRun: true, force: req.force, ...(reuse ? { reuse } : {}) });
+      remember(key, snapshot);
+      if (snapshot) previews.set(req.changes, { prepared, snapshot });
       return { bundle, plan, created, applied: false };
     }
     return target.withLock(bundle.instance, bundle.namespace, holder(req.actor), async (signal) => {
-      const adminSecret = await target.ensureAdminSecret(bundle);
-      await target.ensureReloadToken(bundle);
-      const { plan, applied } = await target.apply(bundle, values, { force: req.force, onProgress: req.onProgress, signal });
+      // Created while the apply plans (it writes nothing before they exist); a failure stops it before any write.
+      const secrets = Promise.all([target.ensureAdminSecret(bundle), target.ensureReloadToken(bundle)]);
+      const [applying, ensuring] = await Promise.allSettled([
+        target.apply(bundle, values, {
+          force: req.force, onProgress: req.onProgress, signal, beforeWrites: secrets,
+          // The preview's plan is what the user agreed to: a cluster that changed since into another plan stops the deploy.
+          ...(reuse ? { reuse, confirmed: previewed !== undefined } : {}),
+        }),
+        secrets,
+      ]);
+      if (applying.status === 'rejected') throw applying.reason;
+      if (ensuring.status === 'rejected') throw ensuring.reason;
+      const { plan, applied, snapshot } = applying.value;
+      const [adminSecret] = ensuring.value;
+      // What was just applied has new versions: only a plan that changed nothing stays worth verifying.
+      remember(key, applied ? undefined : snapshot);
       const result: DeployResult = { bundle, plan, created, applied, adminSecret };
       if (!applied || req.wait === false) return result;
       const touched = new Set(plan.changes.filter((c) => c.action !== 'unchanged').map((c) => `${c.kind}/${c.name}`));

@@ -37,6 +37,15 @@ export interface Plan {
   empty: boolean;
 }
 
+/**
+ * What a plan saw, handed back to a later `apply` of the same objects so it need not plan again when nothing changed
+ * in between (the cluster verifies each object's resourceVersion). Opaque outside the target that made it.
+ */
+export interface PlanSnapshot {
+  readonly instance: string;
+  readonly plan: Plan;
+}
+
 export interface ApplyOptions {
   /** Compute and report, change nothing. */
   dryRun?: boolean;
@@ -44,6 +53,18 @@ export interface ApplyOptions {
   force?: boolean;
   onProgress?: ProgressSink;
   signal?: AbortSignal;
+  /** An earlier plan of these objects: reused when the target verifies nothing it read has changed; planned again otherwise. */
+  reuse?: PlanSnapshot;
+  /**
+   * `reuse` is the plan the user agreed to: when the target changed since and its plan now differs, the apply stops
+   * with ClusterChangedError before writing anything.
+   */
+  confirmed?: boolean;
+  /**
+   * Work that must be done before the first write (the instance's Secrets). The cluster target plans meanwhile; when it
+   * rejects, nothing is written.
+   */
+  beforeWrites?: Promise<unknown>;
 }
 
 export interface WaitOptions {
@@ -98,6 +119,8 @@ export interface ApplyResult {
   plan: Plan;
   /** False for dry runs and for plans with no changes. */
   applied: boolean;
+  /** What the plan saw, for a later apply's `reuse` (targets that plan over the network). */
+  snapshot?: PlanSnapshot;
 }
 
 export interface DeleteResult {
@@ -122,6 +145,17 @@ export class ImmutableChangeError extends Error {
   constructor(readonly instance: string, readonly keys: string[], message: string) {
     super(message);
     this.name = 'ImmutableChangeError';
+  }
+}
+
+/**
+ * The plan the user agreed to no longer holds: something changed the instance's objects between the preview and the
+ * apply (another tool, a controller, a deploy from elsewhere). Nothing was written.
+ */
+export class ClusterChangedError extends Error {
+  constructor(readonly instance: string, readonly objects: string[]) {
+    super(`the cluster changed since the preview: ${objects.join(', ')}; nothing was applied to ${instance}. Run the command again to see the current plan`);
+    this.name = 'ClusterChangedError';
   }
 }
 

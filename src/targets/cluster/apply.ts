@@ -8,9 +8,10 @@ import { mapLimit } from '../../kube/concurrency.js';
 import { names, namespaceLabels } from '../../instance/naming.js';
 import { objectChange } from '../diff.js';
 import { specConfigMap } from '../stored-values.js';
-import type { ApplyOptions, ApplyResult, ObjectChange, Plan } from '../../operations/target.js';
+import { ClusterChangedError, type ApplyOptions, type ApplyResult, type ObjectChange, type Plan } from '../../operations/target.js';
 import type { ClusterContext } from './context.js';
 import { boundVolumeChange, checkImmutableStorage } from './storage-guard.js';
+import { clusterSnapshot, planDifferences, planKey, ReadRecorder, unchangedSince, type ClusterSnapshot } from './plan-snapshot.js';
 import { checkServedKinds } from './served-kinds.js';
 
 /** The objects a deploy writes, in apply order: the rendered bundle, then the stored values. */
@@ -19,10 +20,10 @@ export function desiredObjects(bundle: Bundle, values?: Values): KubeObject[] {
   return values ? [...objects, specConfigMap(bundle, values)] : objects;
 }
 
-async function changeFor(ctx: ClusterContext, object: KubeObject, live: KubeObject | undefined, force?: boolean): Promise<ObjectChange> {
+async function changeFor(ctx: ClusterContext, reads: ReadRecorder, object: KubeObject, live: KubeObject | undefined, force?: boolean): Promise<ObjectChange> {
   const { client } = ctx;
   if (object.kind === 'PersistentVolume') {
-    const bound = await boundVolumeChange(ctx, object, live);
+    const bound = await boundVolumeChange(reads.read, object, live);
     if (bound) return bound;
   }
   if (!live) return objectChange(object, undefined);
@@ -60,17 +61,45 @@ function keepLiveServiceName(objects: KubeObject[], live: Array<KubeObject | und
   return kept;
 }
 
-export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: Values | undefined, force?: boolean): Promise<{ plan: Plan; objects: KubeObject[] }> {
+interface Planned {
+  plan: Plan;
+  objects: KubeObject[];
+  /** What the plan read and decided, for an apply of the same objects moments later. */
+  snapshot: ClusterSnapshot;
+  /** The live objects, when they were read now (not when a snapshot was reused). */
+  live?: Array<KubeObject | undefined>;
+}
+
+export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: Values | undefined, force?: boolean): Promise<Planned> {
   const desired = desiredObjects(bundle, values);
   // A kind only an operator's CRD serves (ServiceMonitor) is a plan error on a cluster without it.
   await checkServedKinds(ctx, desired);
   // What the cluster holds of each object, read once and shared by every check below; each object's plan is
   // independent of the others', so they are looked at concurrently instead of one round trip at a time.
-  const live = await mapLimit(desired, CONCURRENCY, (object) => ctx.client.read(refOf(object)));
+  const reads = new ReadRecorder(ctx, bundle.instance);
+  const live = await mapLimit(desired, CONCURRENCY, (object) => reads.read(refOf(object)));
   const objects = keepLiveServiceName(desired, live);
   checkImmutableStorage(bundle, objects, live);
-  const changes: ObjectChange[] = await mapLimit(objects, CONCURRENCY, (object, i) => changeFor(ctx, object, live[i], force));
-  return { plan: { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') }, objects };
+  const changes: ObjectChange[] = await mapLimit(objects, CONCURRENCY, (object, i) => changeFor(ctx, reads, object, live[i], force));
+  const plan: Plan = { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') };
+  return { plan, objects, live, snapshot: reads.snapshot(plan, objects, planKey(desired, force)) };
+}
+
+/**
+ * Plan once: `options.reuse` (a plan of the very same objects) stands when nothing it read has changed; otherwise the
+ * objects are planned again, and when `reuse` is what the user agreed to, a plan that now differs stops the apply.
+ */
+async function planOnce(ctx: ClusterContext, bundle: Bundle, values: Values, options: ApplyOptions): Promise<Planned> {
+  const previous = clusterSnapshot(options.reuse);
+  if (previous && previous.key === planKey(desiredObjects(bundle, values), options.force) && (await unchangedSince(ctx, previous, CONCURRENCY))) {
+    return { plan: previous.plan, objects: previous.objects, snapshot: previous };
+  }
+  const planned = await planObjects(ctx, bundle, values, options.force);
+  if (options.confirmed && options.reuse) {
+    const changed = planDifferences(options.reuse.plan, planned.plan, planned.objects, planned.live ?? []);
+    if (changed.length) throw new ClusterChangedError(bundle.instance, changed);
+  }
+  return planned;
 }
 
 /** Creates a namespace the way the renderer writes one (labels included), explaining a refusal. */
@@ -97,8 +126,10 @@ function waveOf(object: KubeObject, isStoredValues: boolean): number {
 }
 
 export async function applyBundle(ctx: ClusterContext, bundle: Bundle, values: Values, options: ApplyOptions = {}): Promise<ApplyResult> {
-  const { plan, objects } = await planObjects(ctx, bundle, values, options.force);
-  if (options.dryRun || plan.empty) return { plan, applied: false };
+  const { plan, objects, snapshot } = await planOnce(ctx, bundle, values, options);
+  if (options.dryRun || plan.empty) return { plan, applied: false, snapshot };
+  // The instance's Secrets were created while the plan read; a failure there writes nothing.
+  await options.beforeWrites;
   const stored = names.specConfigMap(bundle.instance);
   const todo = objects.map((object, i) => ({ object, change: plan.changes[i]!, wave: waveOf(object, object.kind === 'ConfigMap' && object.metadata.name === stored) }))
     .filter((t) => t.change.action !== 'unchanged');

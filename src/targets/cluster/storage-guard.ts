@@ -10,7 +10,7 @@
 import type { Bundle, KubeObject } from '../../render/bundle.js';
 import { names } from '../../instance/naming.js';
 import { ImmutableChangeError, type ObjectChange } from '../../operations/target.js';
-import type { ClusterContext } from './context.js';
+import type { ObjectRef } from '../../kube/client.js';
 
 type Json = Record<string, unknown>;
 
@@ -102,12 +102,12 @@ export function checkImmutableStorage(bundle: Bundle, objects: KubeObject[], liv
  * already bound, or a claim already bound to another volume (an install made before volume names carried the
  * namespace), is left as it is: unchanged, never re-applied.
  */
-export async function boundVolumeChange({ client }: ClusterContext, pv: KubeObject, live: KubeObject | undefined): Promise<ObjectChange | undefined> {
+export async function boundVolumeChange(read: (ref: ObjectRef) => Promise<KubeObject | undefined>, pv: KubeObject, live: KubeObject | undefined): Promise<ObjectChange | undefined> {
   const unchanged: ObjectChange = { kind: pv.kind, name: pv.metadata.name, action: 'unchanged', fields: [] };
   if (live) return at(live, 'spec', 'claimRef', 'uid') ? unchanged : undefined;
   const claim = at(pv, 'spec', 'claimRef') as { namespace?: string; name?: string } | undefined;
   if (!claim?.namespace || !claim.name) return undefined;
-  const pvc = await client.read({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim.name, namespace: claim.namespace });
+  const pvc = await read({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim.name, namespace: claim.namespace });
   const boundTo = at(pvc, 'spec', 'volumeName');
   return typeof boundTo === 'string' && boundTo !== pv.metadata.name ? unchanged : undefined;
 }
