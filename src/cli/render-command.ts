@@ -26,6 +26,8 @@ export function registerRenderCommand(program: Command): void {
   addValuesOptions(command).action(async (options: RenderOptions) => {
     // One after the other: Jest's ESM loader cannot link overlapping graphs imported concurrently.
     const { collectLayers, defaultInstanceFile } = await import('./values-options.js');
+    // One render parses each schema once: zod's generated fast path costs more to build than it saves here.
+    (await import('zod')).z.config({ jitless: true });
     const { resolveSpec } = await import('../instance/index.js');
     const { bundleStream, renderBundle, writeBundle } = await import('../render/index.js');
     const spec = resolveSpec(collectLayers(options, defaultInstanceFile()));

@@ -1,0 +1,72 @@
+// The built command line (tsc, then the build's template precompile step, as `npm run build` does) renders from the
+// precompiled templates: it loads the small Handlebars runtime, never the compiler, and no schema of a kind the
+// default instance does not have; its output is the sources' own render, byte for byte.
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bundleStream, renderBundle } from '../../src/render/index.js';
+import { seedSpecFile, specFromFile } from '../helpers/render.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const build = join(repo, 'node_modules', '.cache', 'jenkins-chatops-built-render-test');
+const entry = join(build, 'src', 'cli', 'main.js');
+const tmp = mkdtempSync(join(tmpdir(), 'jc-built-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const run = (file: string, args: string[]) =>
+  new Promise<void>((done) => execFile(process.execPath, [file, ...args], { cwd: repo }, () => done()));
+
+beforeAll(async () => {
+  rmSync(build, { recursive: true, force: true });
+  // Type errors elsewhere in the tree do not stop tsc from emitting; only a missing output is fatal.
+  await run(join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), ['-p', join(repo, 'tsconfig.build.json'), '--outDir', build]);
+  await run(join(build, 'src', 'render', 'precompile-templates.js'), []);
+  for (const file of [entry, join(build, 'src', 'render', 'templates.precompiled.cjs')]) {
+    if (!existsSync(file)) throw new Error(`the build did not produce ${file}`);
+  }
+}, 180_000);
+
+/** Every file the process loads, ES modules and CommonJS alike. */
+function renderTraced(): { stdout: string; loaded: string[] } {
+  const trace = join(tmp, 'trace.txt');
+  const hooks = join(tmp, 'hooks.mjs');
+  writeFileSync(trace, '');
+  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(process.env.TRACE_FILE, result.url + '\\n');
+  return result;
+}
+`);
+  const register = join(tmp, 'register.mjs');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
+  const cjs = join(tmp, 'cjs-trace.cjs');
+  writeFileSync(cjs, `const Module = require('node:module'); const { appendFileSync } = require('node:fs');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (...args) { const file = resolve.apply(this, args); appendFileSync(process.env.TRACE_FILE, file + '\\n'); return file; };
+`);
+  const result = spawnSync(process.execPath, ['--require', cjs, '--import', register, entry, 'render'], {
+    cwd: tmp, env: { ...process.env, TRACE_FILE: trace }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 60_000,
+  });
+  expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  return { stdout: result.stdout, loaded: readFileSync(trace, 'utf8').split('\n').filter(Boolean) };
+}
+
+describe('the built render', () => {
+  it('renders the default instance from the precompiled templates, byte-identical to the sources', () => {
+    const { stdout, loaded } = renderTraced();
+    expect(stdout).toBe(bundleStream(renderBundle(specFromFile(seedSpecFile()))));
+    expect(loaded.some((file) => file.includes('templates.precompiled.cjs'))).toBe(true);
+    expect(loaded.some((file) => file.includes('/handlebars/dist/cjs/handlebars.runtime.js'))).toBe(true);
+    expect(loaded.filter((file) => file.includes('/handlebars/dist/cjs/handlebars/compiler/'))).toEqual([]);
+  });
+
+  it('loads no schema of a kind the default instance does not render', () => {
+    const { loaded } = renderTraced();
+    const absent = ['IoK8sApiAppsV1Deployment', 'IoK8sApiNetworkingV1Ingress', 'IoK8sApiNetworkingV1NetworkPolicy', 'IoK8sApiPolicyV1PodDisruptionBudget', 'IoK8sApiRbacV1ClusterRole', 'IoK8sApiCoreV1Secret.', '/prometheus-operator/'];
+    expect(loaded.filter((file) => absent.some((name) => file.includes(name)))).toEqual([]);
+  });
+});
