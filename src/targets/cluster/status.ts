@@ -11,35 +11,46 @@ import { controllerPod, serviceUrls, volume } from './status-view.js';
 export async function instanceStatus(ctx: ClusterContext, instance: string, namespace: string, values: Values | undefined): Promise<InstanceStatus> {
   const { client, settings } = ctx;
   const now = settings.now();
-  const sts: KubeObject | undefined = await client.read({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: names.statefulSet(instance), namespace });
+  // Everything that does not depend on another answer is asked at once: status costs round trips, not requests.
+  const agentNamespace = (values?.agents as { namespace?: string } | undefined)?.namespace ?? namespace;
+  const [sts, pods, claims, service, agentPods, cm] = await Promise.all([
+    client.read({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: names.statefulSet(instance), namespace }) as Promise<KubeObject | undefined>,
+    client.listPods(namespace, selectorString(controllerSelector(instance))),
+    ownedClaims(ctx, instance, namespace),
+    client.readService(namespace, names.httpService(instance)),
+    // This instance's agents only: the cloud labels every pod it starts with the instance's name, and its controller's.
+    client.listPods(agentNamespace, `${LABEL_AGENT_INSTANCE}=${instance}`),
+    client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: names.cascConfigMap(instance), namespace }),
+  ]);
   const base: InstanceStatus = { name: instance, namespace, exists: !!(sts || values), replicas: { desired: 0, ready: 0 }, controllers: [], volumes: [], urls: [], agents: { running: 0, pending: 0 }, casc: {} };
   if (!base.exists) return base;
   const spec = (sts?.spec ?? {}) as { replicas?: number };
   const stsStatus = (sts?.status ?? {}) as { readyReplicas?: number };
   base.replicas = { desired: spec.replicas ?? 0, ready: stsStatus.readyReplicas ?? 0 };
-  const pods = await client.listPods(namespace, selectorString(controllerSelector(instance)));
   base.controllers = pods.items.map((p) => controllerPod(p, now)).sort((a, b) => a.name.localeCompare(b.name));
-  base.volumes = (await ownedClaims(ctx, instance, namespace)).map(volume);
-  const service = await client.readService(namespace, names.httpService(instance));
+  base.volumes = claims.map(volume);
   const fleet = base.replicas.desired > 1;
+  const desired = cm?.metadata.annotations?.[ANNOTATION_CASC_REVISION];
   // With several controllers each has its own Service (named like its pod); read those that the pods need.
-  const own = fleet ? await Promise.all(base.controllers.map((c) => client.readService(namespace, c.name))) : [];
-  const needsNodes = [service, ...own].some((s) => s?.spec?.type === 'NodePort' || s?.spec?.type === 'LoadBalancer');
-  const nodes = needsNodes ? (await client.listNodes()).items : [];
+  const ownServices = fleet ? Promise.all(base.controllers.map((c) => client.readService(namespace, c.name))) : Promise.resolve([]);
+  const nodesFor = async () => {
+    const needsNodes = [service, ...(await ownServices)].some((s) => s?.spec?.type === 'NodePort' || s?.spec?.type === 'LoadBalancer');
+    return needsNodes ? (await client.listNodes()).items : [];
+  };
+  const [own, nodes, check] = await Promise.all([
+    ownServices,
+    nodesFor(),
+    desired ? cascLoaded(ctx, instance, namespace, desired).catch(() => undefined) : Promise.resolve(undefined),
+  ]);
   const port = (values?.service as { port?: number } | undefined)?.port ?? 8080;
   const clusterDomain = typeof values?.clusterDomain === 'string' ? values.clusterDomain : undefined;
   base.urls = serviceUrls(service, nodes, { name: names.httpService(instance), namespace, port, ...(clusterDomain ? { clusterDomain } : {}) });
-  const agentNamespace = (values?.agents as { namespace?: string } | undefined)?.namespace ?? namespace;
-  // This instance's agents only: the cloud labels every pod it starts with the instance's name, and its controller's.
-  const agents = (await client.listPods(agentNamespace, `${LABEL_AGENT_INSTANCE}=${instance}`)).items;
+  const agents = agentPods.items;
   const count = (pods: typeof agents) => ({
     running: pods.filter((p) => p.status?.phase === 'Running').length,
     pending: pods.filter((p) => p.status?.phase === 'Pending').length,
   });
   base.agents = count(agents);
-  const cm = await client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: names.cascConfigMap(instance), namespace });
-  const desired = cm?.metadata.annotations?.[ANNOTATION_CASC_REVISION];
-  const check = desired ? await cascLoaded(ctx, instance, namespace, desired).catch(() => undefined) : undefined;
   if (desired) {
     base.casc.desired = desired;
     if (check && check.running > 0 && check.loaded.length >= check.running) base.casc.live = desired;
