@@ -142,6 +142,15 @@ export function checkBounds(next: InstanceSpec, base: InstanceSpec | undefined, 
       throw new BoundsError(key, JSON.stringify(next[key] ?? null), `${key} is set only from a values file on the command line, not from chat`);
     }
   }
+  // Extra JCasC reaches everything Jenkins is (security realm, jobs, scripts, `${…}` of the controller's environment
+  // and secrets folder when trusted); a credential mounts a Secret of the namespace into Jenkins, where any job can
+  // read it (another instance's admin password, a TLS key). Both are the admin's, from values files on the command line.
+  if (!same(next.jcasc, base?.jcasc)) {
+    throw new BoundsError('jcasc', Object.keys(next.jcasc?.extra ?? {}).join(', ') || '(none)', 'extra JCasC is set only from a values file on the command line, not from chat');
+  }
+  if (!same(next.credentials, base?.credentials)) {
+    throw new BoundsError('credentials', (next.credentials ?? []).map((c) => `${c.id} (Secret ${c.secret})`).join(', ') || '(none)', 'credentials (Secrets mounted into Jenkins) are set only from a values file on the command line, not from chat');
+  }
   // Keys whose effect reaches beyond the instance (scheduling priority over other workloads, annotations other
   // controllers act on, arbitrary affinity): the admin's, from values files on the command line.
   for (const key of ['affinity', 'priorityClassName', 'podAnnotations'] as const) {

@@ -26,6 +26,13 @@ export const names = {
   ingress: (instance: string): string => instance,
   /** With several controllers behind one Ingress, controller N answers at its own host under the Ingress host. */
   controllerHost: (instance: string, ordinal: number, host: string): string => `${names.controllerPod(instance, ordinal)}.${host}`,
+  /** An extra JCasC file (`jcasc.extra.<fragment>`): its key in the `<name>-casc` ConfigMap, a file beside jenkins.yaml. */
+  cascFragmentFile: (fragment: string): string => `${fragment}.yaml`,
+  /**
+   * Where a credential's Secret key is projected in the controller's secrets folder, so JCasC reads it as
+   * `${credential-<id>-<key>}`. Keys are fixed words without '-', so two credentials never share a file.
+   */
+  credentialFile: (id: string, key: string): string => `credential-${id}-${key}`,
   /** The controllers' PodDisruptionBudget, when the spec asks for one. */
   disruptionBudget: (instance: string): string => `${instance}-controller`,
   /** The Prometheus-operator ServiceMonitor scraping the controllers, when metrics.serviceMonitor asks for one. */

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { Affinity } from 'kubernetes-models/v1/Affinity';
 import { isQuantity, parseQuantity } from './quantity.js';
+import { cascAndCredentialIssues, credentials, jcasc } from './schema-casc.js';
 import { parsePodYaml } from './pod-yaml.js';
 import { PLUGIN_ENTRY, pluginProblems } from './plugins.js';
 
@@ -289,6 +290,9 @@ export const instanceSpec = z
       })
       .refine((i) => !i.enabled || i.host !== undefined, { path: ['host'], error: 'ingress.host is needed when the ingress is enabled' })
       .optional(),
+    /** Extra JCasC files beside the generated one, and credentials from the user's Secrets (src/instance/schema-casc.ts). */
+    jcasc: jcasc.optional(),
+    credentials: credentials.optional(),
     /** The prometheus plugin's /prometheus/ endpoint on the HTTP Service; with serviceMonitor a Prometheus-operator ServiceMonitor. */
     metrics: z
       .strictObject({ enabled: z.boolean(), serviceMonitor: z.boolean().default(false) })
@@ -307,6 +311,7 @@ export const instanceSpec = z
     }),
   })
   .superRefine((spec, ctx) => {
+    for (const issue of cascAndCredentialIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
     const seen = new Map<string, number>();
     spec.agents.templates.forEach((t, i) => {
       const first = seen.get(t.name);

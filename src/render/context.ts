@@ -7,6 +7,8 @@ import { toMebibytes } from '../instance/index.js';
 import { templatePod } from '../instance/pod-yaml.js';
 import { controllerSelector, HOME_CLAIM, instanceLabels, LABEL_AGENT_CONTROLLER, LABEL_AGENT_INSTANCE, LABEL_CASC, LABEL_POD_NAME, names, namespaceLabels, RELOAD_TOKEN_KEY } from '../instance/naming.js';
 import { kubeEnvLiteral, type CascReference } from './scalars.js';
+import { cascFiles, replacedChoices } from './casc-extra.js';
+import { credentialsContext } from './credentials.js';
 import { metricsContext } from './metrics.js';
 import { networkPolicyContext } from './network-policy.js';
 import { controllerPlugins, PLUGIN_INSTALL_SCRIPT } from './plugins.js';
@@ -179,6 +181,11 @@ function ingressContext(spec: InstanceSpec, ordinals: number[]) {
   };
 }
 
+function cascExtraContext(spec: InstanceSpec) {
+  const files = cascFiles(spec);
+  return { files, replaces: replacedChoices(files) };
+}
+
 const nonEmpty = <T extends object>(map: T | undefined): T | undefined => (map && Object.keys(map).length ? map : undefined);
 
 export type RenderContext = ReturnType<typeof buildContext>;
@@ -252,6 +259,9 @@ export function buildContext(spec: InstanceSpec) {
       podNameLabel: LABEL_POD_NAME,
     },
     ingress: ingressContext(spec, ordinals),
+    // The spec's own JCasC files (and which generated choices they replace) and credentials from the user's Secrets.
+    cascExtra: cascExtraContext(spec),
+    credentials: credentialsContext(spec, SECRETS_DIR),
     metrics: metricsContext(spec, HTTP_CONTAINER_PORT),
     networkPolicy: networkPolicyContext(spec, HTTP_CONTAINER_PORT),
     paths: { home: JENKINS_HOME, casc: CASC_DIR, secrets: SECRETS_DIR, cache: JENKINS_CACHE },

@@ -3,6 +3,7 @@
 import type { InstanceSpec } from '../instance/index.js';
 import { parsePlugin, pinnedEntry } from '../instance/plugins.js';
 import { metricsPlugins } from './metrics.js';
+import { credentialPlugins } from './credentials.js';
 
 /** The folder the init container downloads into; the controller sees the same emptyDir as its ref plugins folder. */
 export const PLUGIN_DOWNLOAD_DIR = '/var/jenkins_plugins';
@@ -29,7 +30,7 @@ export const PLUGIN_INSTALL_SCRIPT =
 
 /** Plugin ids a feature of the spec needs; a feature that needs a plugin adds it here (each must be in PINNED_PLUGINS). */
 export function requiredPlugins(spec: InstanceSpec): string[] {
-  return [...metricsPlugins(spec)];
+  return [...metricsPlugins(spec), ...credentialPlugins(spec)];
 }
 
 /** The entries jenkins-plugin-cli installs: every one pinned, except what the user wrote as `id:latest`. */

@@ -7,6 +7,7 @@ import type { Bundle, KubeObject, RenderedObject } from './bundle.js';
 import { buildContext, type RenderContext } from './context.js';
 import { loadTemplates, type TemplateSet } from './handlebars-env.js';
 import { validateCasc } from './validate-casc.js';
+import { checkCascFiles } from './casc-extra.js';
 import { validateKubeObject, type SchemaProblem } from './validate-kube.js';
 
 /** A render that does not parse or validate: always a bug in a template or the generator, never the user's. */
@@ -57,13 +58,26 @@ function parse(template: string, text: string): unknown {
   }
 }
 
+/**
+ * What the reload wait compares: every file of the ConfigMap, so a change to any fragment is a new revision. Without
+ * fragments it is the hash of jenkins.yaml alone, as it always was (an upgrade changes no revision by itself).
+ */
+function revisionOf(casc: string, files: ReadonlyArray<{ file: string; text: string }>): string {
+  const hash = createHash('sha256').update(casc);
+  for (const { file, text } of files) hash.update(`\0${file}\0${text}`);
+  return hash.digest('hex').slice(0, 16);
+}
+
 export function renderBundle(spec: InstanceSpec, set: TemplateSet = templates()): Bundle {
   const ctx = buildContext(spec);
 
   const casc = set.render('jenkins.yaml.hbs', ctx);
-  const cascProblems = validateCasc(parse('jenkins.yaml.hbs', casc));
+  const cascDocument = parse('jenkins.yaml.hbs', casc);
+  const cascProblems = validateCasc(cascDocument);
   if (cascProblems.length) throw new RenderError('jenkins.yaml.hbs', cascProblems);
-  const cascRevision = createHash('sha256').update(casc).digest('hex').slice(0, 16);
+  // The spec's own JCasC files beside it: refused (bad input) where JCasC could not merge them with it.
+  checkCascFiles(cascDocument as Record<string, unknown>, ctx.cascExtra.files);
+  const cascRevision = revisionOf(casc, ctx.cascExtra.files);
 
   const objects: RenderedObject[] = plan(ctx, { casc, cascRevision }).map(({ template, context }, order) => {
     const yaml = set.render(template, context);

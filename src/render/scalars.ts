@@ -30,6 +30,15 @@ export function cascLiteral(text: string): string {
 /** Environment variables the generator itself asks JCasC to read (never names a user typed). */
 export const GENERATED_REFERENCES = new Set(['POD_NAME']);
 
+/**
+ * The credential files the generator projects into the secrets folder (names.credentialFile): read by name, by name
+ * with an empty default (`:-`), or whole by absolute path (`readFile:`, `readFileBase64:`). The id in the name was
+ * validated by the spec (letters, digits, `_.-`), so nothing here can close the reference or open another.
+ */
+const CREDENTIAL_REFERENCE = /^((readFile|readFileBase64):(\/[A-Za-z0-9_.-]+)+\/)?credential-[A-Za-z0-9][A-Za-z0-9_.-]*(:-)?$/;
+
+const isGeneratedReference = (ref: string): boolean => GENERATED_REFERENCES.has(ref) || CREDENTIAL_REFERENCE.test(ref);
+
 /** A value JCasC completes from the controller's environment: literal text around one generated reference. */
 export interface CascReference {
   prefix: string;
@@ -39,7 +48,7 @@ export interface CascReference {
 
 /** `prefix${REF}suffix` with both texts read literally and only the generated reference interpolated. */
 export function cascReference({ prefix, ref, suffix }: CascReference): string {
-  if (!GENERATED_REFERENCES.has(ref)) throw new TypeError(`${ref} is not a reference the generator makes`);
+  if (!isGeneratedReference(ref)) throw new TypeError(`${ref} is not a reference the generator makes`);
   // A '^' right before the reference would turn it into JCasC's escape: the prefix is generated, never so.
   if (prefix.endsWith('^')) throw new TypeError('a generated reference cannot follow ^');
   return `${cascLiteral(prefix)}\${${ref}}${cascLiteral(suffix)}`;

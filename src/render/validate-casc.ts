@@ -103,24 +103,48 @@ const kubernetesCloud = z.strictObject({
   templates: z.array(podTemplate),
 }).refine((c) => c.webSocket || c.jenkinsTunnel !== undefined, 'jenkinsTunnel is required unless webSocket is true');
 
+// The credentials plugin's root (CredentialsRootConfigurator → SystemCredentialsProvider): global-domain credentials
+// by symbol, with the attribute names of UsernamePasswordCredentialsImpl, plain-credentials' StringCredentialsImpl
+// and FileCredentialsImpl, and ssh-credentials' BasicSSHUserPrivateKey (its key source DirectEntryPrivateKeySource).
+const credentialScope = z.enum(['GLOBAL', 'SYSTEM']);
+const credentialBase = { scope: credentialScope, id: str.min(1), description: str.optional() };
+const credential = z.union([
+  z.strictObject({ usernamePassword: z.strictObject({ ...credentialBase, username: str, password: str }) }),
+  z.strictObject({ string: z.strictObject({ ...credentialBase, secret: str }) }),
+  z.strictObject({
+    basicSSHUserPrivateKey: z.strictObject({
+      ...credentialBase,
+      username: str,
+      passphrase: str.optional(),
+      privateKeySource: z.strictObject({ directEntry: z.strictObject({ privateKey: str }) }),
+    }),
+  }),
+  z.strictObject({ file: z.strictObject({ ...credentialBase, fileName: str, secretBytes: str }) }),
+]);
+const credentialsRoot = z.strictObject({
+  system: z.strictObject({ domainCredentials: z.array(z.strictObject({ credentials: z.array(credential).min(1) })).min(1) }),
+});
+
 export const cascDocument = z.strictObject({
   jenkins: z.strictObject({
     systemMessage: str.optional(),
     numExecutors: z.number().int().min(0),
     mode: z.enum(['NORMAL', 'EXCLUSIVE']),
     slaveAgentPort: z.number().int().min(-1).max(65535),
+    // Left out when a jcasc.extra fragment chooses its own (src/render/casc-extra.ts).
     securityRealm: z.strictObject({
       local: z.strictObject({
         allowsSignup: z.boolean(),
         users: z.array(z.strictObject({ id: str, password: str })),
       }),
-    }),
+    }).optional(),
     authorizationStrategy: z.strictObject({
       loggedInUsersCanDoAnything: z.strictObject({ allowAnonymousRead: z.boolean() }),
-    }),
+    }).optional(),
     clouds: z.array(z.strictObject({ kubernetes: kubernetesCloud })),
   }),
   unclassified: z.strictObject({ location: z.strictObject({ url: str.url() }) }),
+  credentials: credentialsRoot.optional(),
 });
 
 export function validateCasc(document: unknown): SchemaProblem[] {

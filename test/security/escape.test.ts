@@ -174,6 +174,9 @@ describe('a chat user allowed only on dev', () => {
     ['deploy dev metrics.enabled=true metrics.serviceMonitor=true', /[Uu]nknown key 'metrics.enabled'|metrics.*only from a values file/s],
     ['deploy dev networkPolicy.enabled=false', /[Uu]nknown key 'networkPolicy.enabled'|networkPolicy.*only from a values file/s],
     ['deploy dev clusterDomain=evil.example.com', /[Uu]nknown key 'clusterDomain'|clusterDomain.*only from a values file/s],
+    ['deploy dev "jcasc.extra.realm=jenkins: {securityRealm: {local: {allowsSignup: true}}}"', /[Uu]nknown key 'jcasc\.extra\.realm'|jcasc.*only from a values file/s],
+    ['deploy dev jcasc.trusted[0]=jobs', /[Uu]nknown key 'jcasc\.trusted\[0\]'|jcasc.*only from a values file/s],
+    ['deploy dev credentials[0].id=x credentials[0].type=secretText credentials[0].secret=prod-admin', /[Uu]nknown key 'credentials\[0\]\.id'|credentials.*only from a values file/s],
     ['deploy dev controller.priorityClassName=system-cluster-critical', /controller\.priorityClassName.*only from a values file/s],
     ['deploy dev controller.tolerations[0].operator=Exists', /operator Exists|toleration/],
     ['deploy dev controller.affinity.nodeAffinity=x', /controller\.affinity|Affinity/],
@@ -299,6 +302,36 @@ describe('a chat user allowed only on dev', () => {
     const record = records.find((r) => r.result === 'denied' && String(r.text).includes('kube-system'));
     expect(record).toMatchObject({ user: DEV_USER, command: 'deploy', instance: 'dev' });
     expect(String(record!.detail)).toMatch(/namespaces allowed from chat/);
+  });
+});
+
+describe("an admin's values file (the command line): text in extra JCasC and credentials stays inert", () => {
+  const deploy = (instance: string, values: Record<string, unknown>) =>
+    createOperations(new DirectoryTarget(dir)).deploy({ instance, changes: [values], actor: { id: 'cli' } });
+  const configMap = (instance: string): Loose => {
+    const manifests = join(dir, instance, 'manifests');
+    return readdirSync(manifests).map((f) => load(readFileSync(join(manifests, f), 'utf8')) as Loose).find((o) => o?.kind === 'ConfigMap' && o.metadata.name === `${instance}-casc`);
+  };
+
+  it('a newline in a credential description makes no key, and ${…} in it is not interpolated', async () => {
+    const description = 'deploy key\n    password: ${jenkins-admin-password}';
+    await deploy('creds', { credentials: [{ id: 'deploy', type: 'secretText', secret: 'deploy-token', description }] });
+    const entry = (load(configMap('creds').data['jenkins.yaml']) as Loose).credentials.system.domainCredentials[0].credentials[0].string;
+    expect(Object.keys(entry).sort()).toEqual(['description', 'id', 'scope', 'secret']);
+    expect(jcascLiteral(entry.description)).toBe(description);
+  });
+
+  it('${…} in a fragment reaches JCasC escaped (the admin password stays where it is)', async () => {
+    await deploy('frag', { jcasc: { extra: { mail: 'unclassified:\n  location:\n    adminAddress: "${jenkins-admin-password}"\n' } } });
+    const fragment = load(configMap('frag').data['mail.yaml']) as Loose;
+    expect(fragment.unclassified.location.adminAddress).toBe('^${jenkins-admin-password}');
+  });
+
+  it('a fragment that sets what the generated JCasC sets is refused, naming the path; nothing is written', async () => {
+    const before = snapshot();
+    const error = (await deploy('hijack', { jcasc: { extra: { url: 'unclassified:\n  location:\n    url: https://evil.example.com/\n' } } }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/jcasc\.extra\.url: fragment url sets unclassified\.location\.url, which the generated jenkins\.yaml sets already/);
+    expect(snapshot()).toBe(before);
   });
 });
 

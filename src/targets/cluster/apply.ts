@@ -11,6 +11,7 @@ import { specConfigMap } from '../stored-values.js';
 import { ClusterChangedError, type ApplyOptions, type ApplyResult, type ObjectChange, type Plan } from '../../operations/target.js';
 import type { ClusterContext } from './context.js';
 import { boundVolumeChange, checkImmutableStorage } from './storage-guard.js';
+import { checkCredentialSecrets } from './credential-secrets.js';
 import { clusterSnapshot, planDifferences, planKey, ReadRecorder, unchangedSince, type ClusterSnapshot } from './plan-snapshot.js';
 import { checkServedKinds } from './served-kinds.js';
 
@@ -79,6 +80,8 @@ export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: V
   const reads = new ReadRecorder(ctx, bundle.instance);
   const live = await mapLimit(desired, CONCURRENCY, (object) => reads.read(refOf(object)));
   const objects = keepLiveServiceName(desired, live);
+  // The Secrets the credentials name, made by the user: missing ones (or keys) are a plan error naming them.
+  await checkCredentialSecrets(ctx, bundle);
   checkImmutableStorage(bundle, objects, live);
   const changes: ObjectChange[] = await mapLimit(objects, CONCURRENCY, (object, i) => changeFor(ctx, reads, object, live[i], force));
   const plan: Plan = { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') };
