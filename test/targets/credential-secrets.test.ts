@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { load } from 'js-yaml';
 import type { Values } from '../../src/instance/index.js';
 import { CredentialSecretError } from '../../src/targets/cluster/credential-secrets.js';
+import { createOperations } from '../../src/operations/index.js';
 import { bundle, strictServer, targetOn, writes } from './strict-cluster.js';
 import type { Loose } from '../helpers/render.js';
 
@@ -64,5 +65,19 @@ describe('credential Secrets at plan time', () => {
     expect(error).toBeInstanceOf(CredentialSecretError);
     expect(error.message).toMatch(/credential x: Secret jenkins\/prod-admin is one jenkins-chatops made for an instance/);
     expect(writes(server)).toEqual([]);
+  });
+
+  it('a Secret deleted between the preview and the agreed deploy stops the deploy (the preview is not reused blindly)', async () => {
+    const server = await strictServer();
+    server.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jenkins' } });
+    server.put(secret('git-bot', { username: 'bot', password: 'hunter2' }), 'kubectl-create');
+    server.put(secret('deploy-key', { username: 'git', privateKey: 'KEY' }), 'kubectl-create');
+    const ops = createOperations(targetOn(server));
+    const request = { instance: 'ci', changes: [{ credentials: spec.credentials }], actor: { id: 'cli' }, wait: false };
+    await ops.preview(request);
+    server.remove('Secret', 'jenkins', 'deploy-key');
+    server.clearRequests();
+    await expect(ops.deploy(request)).rejects.toThrow(/credential deploy-key: Secret jenkins\/deploy-key does not exist/);
+    expect(server.get('StatefulSet', 'jenkins', 'ci')).toBeUndefined();
   });
 });

@@ -80,8 +80,9 @@ export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: V
   const reads = new ReadRecorder(ctx, bundle.instance);
   const live = await mapLimit(desired, CONCURRENCY, (object) => reads.read(refOf(object)));
   const objects = keepLiveServiceName(desired, live);
-  // The Secrets the credentials name, made by the user: missing ones (or keys) are a plan error naming them.
-  await checkCredentialSecrets(ctx, bundle);
+  // The Secrets the credentials name, made by the user: missing ones (or keys) are a plan error naming them. Read
+  // through the plan's recorder, so a plan reused later is planned again when one of them changed.
+  await checkCredentialSecrets(ctx, bundle, reads.read);
   checkImmutableStorage(bundle, objects, live);
   const changes: ObjectChange[] = await mapLimit(objects, CONCURRENCY, (object, i) => changeFor(ctx, reads, object, live[i], force));
   const plan: Plan = { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') };
