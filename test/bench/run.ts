@@ -13,6 +13,7 @@ const BENCHES: Record<string, { file: string; exportName: string }> = {
   ack: { file: 'ack-bench.js', exportName: 'runAckBench' },
   alerts: { file: 'alerts-bench.js', exportName: 'runAlertsBench' },
   cli: { file: 'cli-bench.js', exportName: 'runCliBench' },
+  deploy: { file: 'deploy-bench.js', exportName: 'runDeployBench' },
 };
 
 const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? '' : n.toFixed(digits));
