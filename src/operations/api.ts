@@ -36,6 +36,11 @@ export interface Operations {
   readonly target: Target;
   /** Renders what a deploy would apply and diffs it against the target, changing nothing. */
   preview(req: Omit<DeployRequest, 'dryRun' | 'wait'>): Promise<DeployResult>;
+  /**
+   * Applies the request. After a preview of the same request (the same `changes` array, as a handler that asked first
+   * passes it on), the previewed plan is what the user agreed to: it is applied without planning again when the target
+   * verifies nothing changed since, and a target that changed into another plan stops it with ClusterChangedError.
+   */
   deploy(req: DeployRequest): Promise<DeployResult>;
   scaleControllers(req: { instance: string; replicas: number; namespace?: string; actor: Actor; wait?: boolean; onProgress?: ProgressSink }): Promise<DeployResult>;
   scaleAgents(req: { instance: string; containerCap: number; template?: string; instanceCap?: number; namespace?: string; actor: Actor; onProgress?: ProgressSink }): Promise<DeployResult>;
