@@ -104,6 +104,21 @@ describe('plan once: a confirmed deploy reuses the preview', () => {
     expect(Math.max(w.indexOf(`PATCH ${paths.pv(0)}`), w.indexOf(`PATCH ${paths.pv(1)}`))).toBeLessThan(w.indexOf(`PATCH ${paths.sts}`));
   });
 
+  it("the instance's Secrets are made while the plan reads, before any object is written; when they cannot be, no object is", async () => {
+    const server = await strictServer();
+    server.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jenkins' } });
+    server.fault({ verb: 'POST', path: paths.secrets, status: 500, times: Infinity });
+    const ops = createOperations(targetOn(server));
+    await expect(ops.deploy({ instance: 'ci', changes: [staticStorage], actor, wait: false })).rejects.toThrow(/failed to create Secret\/ci-admin/);
+    expect(writes(server).filter((w) => !w.includes('/leases') && !w.includes('/secrets'))).toEqual([]);
+    server.clearFaults();
+    server.clearRequests();
+    await ops.deploy({ instance: 'ci', changes: [staticStorage], actor, wait: false });
+    const w = writes(server);
+    const firstObject = w.findIndex((x) => x.startsWith('PATCH'));
+    expect(w.slice(0, firstObject).filter((x) => x === `POST ${paths.secrets}`)).toHaveLength(2);
+  });
+
   it('a deploy that was not previewed plans inside the lock as before', async () => {
     const server = await strictServer();
     const ops = await deployedCi(server);
