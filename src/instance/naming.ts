@@ -90,6 +90,12 @@ export const LABEL_AGENT_INSTANCE = 'jenkins-chatops.io/instance';
 export const LABEL_AGENT_CONTROLLER = 'jenkins-chatops.io/controller';
 /** On the shared HTTP Service when metrics are on: what the ServiceMonitor selects (not the per-controller Services, which would scrape each controller twice). */
 export const LABEL_METRICS = 'jenkins-chatops.io/metrics';
+/**
+ * On the stored values: the objects a spec switch made in the last apply (`Ingress/ci,NetworkPolicy/ci-controller`),
+ * so the next deploy removes those the switch no longer renders — the parent-object record of Kubernetes' ApplySet
+ * pruning (KEP-3659), without a cluster-wide search for them.
+ */
+export const ANNOTATION_SWITCHED_OBJECTS = 'jenkins-chatops.io/switched-objects';
 /** The label the StatefulSet controller puts on each of its pods: the pod's own name (selects one controller). */
 export const LABEL_POD_NAME = 'statefulset.kubernetes.io/pod-name';
 

@@ -1,7 +1,8 @@
 // The user's values live next to the instance (ConfigMap names.specConfigMap), so any bot replica can re-render it.
 import { dump, load } from 'js-yaml';
 import type { Bundle, KubeObject } from '../render/bundle.js';
-import { instanceLabels, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_SPEC, MANAGED_BY, names } from '../instance/naming.js';
+import { ANNOTATION_SWITCHED_OBJECTS, instanceLabels, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_SPEC, MANAGED_BY, names } from '../instance/naming.js';
+import { switchedRecord } from './switched-objects.js';
 import { clone, type Values } from '../instance/index.js';
 
 export const VALUES_KEY = 'values.yaml';
@@ -28,6 +29,7 @@ export function valuesYaml(values: Values): string {
 }
 
 export function specConfigMap(bundle: Bundle, values: Values): KubeObject {
+  const switched = switchedRecord(bundle.objects.map((o) => o.object));
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -35,6 +37,8 @@ export function specConfigMap(bundle: Bundle, values: Values): KubeObject {
       name: names.specConfigMap(bundle.instance),
       namespace: bundle.namespace,
       labels: { ...instanceLabels(bundle.instance, 'spec'), [LABEL_SPEC]: bundle.instance },
+      // What spec switches made, so the deploy that turns one off removes it (see switched-objects.ts).
+      ...(switched ? { annotations: { [ANNOTATION_SWITCHED_OBJECTS]: switched } } : {}),
     },
     data: { [VALUES_KEY]: valuesYaml(values) },
   };

@@ -8,7 +8,7 @@ import { validateKubeObject, type KubeObject } from '../../src/render/index.js';
 import { packageRoot } from '../../src/instance/index.js';
 import { render, type Loose } from '../helpers/render.js';
 import { authorize, type Request } from '../support/rbac.js';
-import { OPTIONAL_KINDS } from '../../src/targets/cluster/optional-objects.js';
+import { OPTIONAL_KINDS } from '../../src/targets/switched-objects.js';
 import { pluralOf } from '../../src/kube/resources.js';
 
 const deployDir = join(packageRoot(), 'deploy');

@@ -32,11 +32,13 @@ describe('metrics and network policies on a cluster', () => {
     expect(server.list('NetworkPolicy', 'jenkins')).toEqual([]);
   });
 
-  it('delete also finds, by its labels, a policy an earlier deploy left after the switch was turned off', async () => {
+  it('delete also finds, by its labels, a policy no stored values record (left by a version before switched-off objects were removed)', async () => {
     const server = await strictServer();
     const target = targetOn(server);
     await target.apply(bundle({ networkPolicy: { enabled: true } }), { name: 'ci', networkPolicy: { enabled: true } });
-    await target.apply(bundle(), { name: 'ci' });
+    const left = server.get('NetworkPolicy', 'jenkins', 'ci-controller')!;
+    await target.apply(bundle(), { name: 'ci' }); // removes it: the stored values recorded it
+    server.put({ apiVersion: left.apiVersion, kind: left.kind, metadata: { name: left.metadata.name, namespace: 'jenkins', labels: left.metadata.labels }, spec: left.spec }, FIELD_MANAGER);
     const result = await target.delete(bundle(), { purge: false });
     expect(result.deleted).toContain('NetworkPolicy/ci-controller');
     expect(server.list('NetworkPolicy', 'jenkins')).toEqual([]);

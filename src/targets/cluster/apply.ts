@@ -2,12 +2,13 @@
 // plan shows exactly what the real apply will do (defaulting, other managers' fields and all).
 import type { Bundle, KubeObject } from '../../render/bundle.js';
 import type { Values } from '../../instance/index.js';
-import { refOf } from '../../kube/client.js';
+import { FIELD_MANAGER, refOf } from '../../kube/client.js';
 import { KubeApiError } from '../../kube/errors.js';
 import { mapLimit } from '../../kube/concurrency.js';
 import { names, namespaceLabels } from '../../instance/naming.js';
 import { objectChange } from '../diff.js';
-import { specConfigMap } from '../stored-values.js';
+import { madeByBot, specConfigMap } from '../stored-values.js';
+import { recordedSwitched } from '../switched-objects.js';
 import { ClusterChangedError, type ApplyOptions, type ApplyResult, type ObjectChange, type Plan } from '../../operations/target.js';
 import type { ClusterContext } from './context.js';
 import { boundVolumeChange, checkImmutableStorage } from './storage-guard.js';
@@ -85,8 +86,32 @@ export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: V
   await checkCredentialSecrets(ctx, bundle, reads.read);
   checkImmutableStorage(bundle, objects, live);
   const changes: ObjectChange[] = await mapLimit(objects, CONCURRENCY, (object, i) => changeFor(ctx, reads, object, live[i], force));
+  const switchedOff = await switchedOffObjects(ctx, reads, bundle, desired, live);
+  for (const object of switchedOff) {
+    objects.push(object);
+    live.push(object);
+    changes.push({ kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace, action: 'delete', fields: [] });
+  }
   const plan: Plan = { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') };
   return { plan, objects, live, snapshot: reads.snapshot(plan, objects, planKey(desired, force)) };
+}
+
+/**
+ * What the last apply made through a spec switch (recorded on the stored values) that this bundle no longer renders:
+ * removed by this deploy, so turning `ingress`, `networkPolicy`, `metrics.serviceMonitor` or the disruption budget off
+ * takes the object away. Only objects the bot made for this instance, by labels and field manager, are ever removed.
+ */
+async function switchedOffObjects(ctx: ClusterContext, reads: ReadRecorder, bundle: Bundle, desired: KubeObject[], live: Array<KubeObject | undefined>): Promise<KubeObject[]> {
+  const stored = desired.findIndex((o) => o.kind === 'ConfigMap' && o.metadata.name === names.specConfigMap(bundle.instance));
+  if (stored < 0 || !madeByBot(live[stored], bundle.instance, FIELD_MANAGER)) return [];
+  const wanted = new Set(desired.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.name}`));
+  const gone = recordedSwitched(live[stored]).filter((r) => !wanted.has(`${r.apiVersion}/${r.kind}/${r.name}`));
+  const found = await mapLimit(gone, CONCURRENCY, (r) => reads.read({ ...r, namespace: bundle.namespace }).catch((err: unknown) => {
+    // A CRD kind whose operator was removed since: there is nothing left to remove.
+    if (err instanceof KubeApiError && err.status === 404) return undefined;
+    throw err;
+  }));
+  return found.filter((o): o is KubeObject => o !== undefined && madeByBot(o, bundle.instance, FIELD_MANAGER));
 }
 
 /**
@@ -140,12 +165,16 @@ export async function applyBundle(ctx: ClusterContext, bundle: Bundle, values: V
   for (const wave of [0, 1, 2, 3]) {
     const batch = todo.filter((t) => t.wave === wave);
     options.signal?.throwIfAborted();
-    await mapLimit(batch, CONCURRENCY, ({ object }) => ctx.client.apply(object, { force: options.force }).catch((err: unknown) => {
-      throw explainNamespace(object, err);
-    }));
+    await mapLimit(batch, CONCURRENCY, async ({ object, change }) => {
+      if (change.action === 'delete') return void (await ctx.client.delete(refOf(object)));
+      await ctx.client.apply(object, { force: options.force }).catch((err: unknown) => {
+        throw explainNamespace(object, err);
+      });
+    });
     // Reported in apply order once the wave is done, so the steps read the same on every run.
+    const done = { create: 'created', update: 'updated', delete: 'deleted', unchanged: 'kept' } as const;
     for (const { object, change } of batch) {
-      options.onProgress?.({ phase: 'applied', object: `${object.kind}/${object.metadata.name}`, message: `${change.action === 'create' ? 'created' : 'updated'} ${object.kind}/${object.metadata.name}` });
+      options.onProgress?.({ phase: 'applied', object: `${object.kind}/${object.metadata.name}`, message: `${done[change.action]} ${object.kind}/${object.metadata.name}` });
     }
   }
   return { plan, applied: true };

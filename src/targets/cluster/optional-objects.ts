@@ -7,13 +7,7 @@ import { statusCode } from '../../kube/errors.js';
 import { pluralOf } from '../../kube/resources.js';
 import { ownedSelector, selectorString } from '../../instance/naming.js';
 import type { ClusterContext } from './context.js';
-
-export const OPTIONAL_KINDS: ReadonlyArray<{ apiVersion: string; kind: string }> = [
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
-  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
-  { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
-];
+import { OPTIONAL_KINDS } from '../switched-objects.js';
 
 /** This instance's objects of the optional kinds in `namespace`, found by its labels. */
 export async function ownedOptionalObjects({ client }: ClusterContext, instance: string, namespace: string): Promise<ObjectRef[]> {
