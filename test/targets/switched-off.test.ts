@@ -47,3 +47,22 @@ describe('turning a spec switch off', () => {
     expect(server.get('NetworkPolicy', 'jenkins', 'ci-controller')).toBeDefined();
   });
 });
+
+describe('turning a spec switch off on the directory target', () => {
+  it('plans the file\'s removal and removes it', async () => {
+    const { mkdtempSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { DirectoryTarget } = await import('../../src/targets/directory/directory-target.js');
+    const dir = mkdtempSync(join(tmpdir(), 'switched-'));
+    const target = new DirectoryTarget(dir);
+    await target.apply(bundle({ networkPolicy: on.networkPolicy }), { name: 'ci', networkPolicy: on.networkPolicy });
+    const files = () => readdirSync(join(dir, 'ci', 'manifests'));
+    expect(files().some((f) => f.includes('networkpolicy-ci-controller'))).toBe(true);
+    const steps: string[] = [];
+    const result = await target.apply(bundle(), { name: 'ci' }, { onProgress: (p) => steps.push(p.message) });
+    expect(changesOf(result.plan)).toContain('delete NetworkPolicy/ci-controller');
+    expect(files().some((f) => f.includes('networkpolicy'))).toBe(false);
+    expect(steps.some((s) => /removed \d+-networkpolicy-ci-controller\.yaml \(delete\)/.test(s))).toBe(true);
+  });
+});

@@ -72,6 +72,12 @@ export class DirectoryTarget implements Target {
   async diff(bundle: Bundle): Promise<Plan> {
     const existing = this.readManifests(bundle.instance);
     const changes: ObjectChange[] = bundle.objects.map((o) => objectChange(o.object, this.findLive(existing, o.object)));
+    // A file whose object the bundle no longer has (a switch turned off) goes; volume files stay, like volumes do.
+    const wanted = new Set(bundle.objects.map((o) => `${o.object.kind}/${o.object.metadata.name}`));
+    for (const live of existing.values()) {
+      if (live.kind === 'PersistentVolume' || wanted.has(`${live.kind}/${live.metadata?.name}`)) continue;
+      changes.push({ kind: live.kind, name: live.metadata.name, namespace: live.metadata.namespace, action: 'delete', fields: [] });
+    }
     return { instance: bundle.instance, changes, empty: changes.every((c) => c.action === 'unchanged') };
   }
 
@@ -92,6 +98,8 @@ export class DirectoryTarget implements Target {
       // has again is written under the bundle's own name.
       if (object.kind !== 'PersistentVolume' || wantedObjects.has(`${object.kind}/${object.metadata?.name}`)) {
         rmSync(join(dir, file));
+        const ref = `${object.kind}/${object.metadata?.name}`;
+        if (!wantedObjects.has(ref)) options.onProgress?.({ phase: 'applied', object: ref, message: `removed ${file} (delete)` });
         continue;
       }
       const kept = `${String(after++).padStart(2, '0')}-${file.replace(/^\d+-/, '')}`;
