@@ -15,6 +15,7 @@ import { boundVolumeChange, checkImmutableStorage } from './storage-guard.js';
 import { checkCredentialSecrets } from './credential-secrets.js';
 import { clusterSnapshot, planDifferences, planKey, ReadRecorder, unchangedSince, type ClusterSnapshot } from './plan-snapshot.js';
 import { checkServedKinds } from './served-kinds.js';
+import { checkAgentPodSecurity } from './pod-security-check.js';
 
 /** The objects a deploy writes, in apply order: the rendered bundle, then the stored values. */
 export function desiredObjects(bundle: Bundle, values?: Values): KubeObject[] {
@@ -85,6 +86,8 @@ export async function planObjects(ctx: ClusterContext, bundle: Bundle, values: V
   // through the plan's recorder, so a plan reused later is planned again when one of them changed.
   await checkCredentialSecrets(ctx, bundle, reads.read);
   checkImmutableStorage(bundle, objects, live);
+  const agentNamespace = desired.findIndex((o) => o.kind === 'Namespace' && o.metadata.name === bundle.agentNamespace);
+  if (agentNamespace >= 0) checkAgentPodSecurity(bundle, live[agentNamespace]);
   const changes: ObjectChange[] = await mapLimit(objects, CONCURRENCY, (object, i) => changeFor(ctx, reads, object, live[i], force));
   const switchedOff = await switchedOffObjects(ctx, reads, bundle, desired, live);
   for (const object of switchedOff) {
