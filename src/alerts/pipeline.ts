@@ -28,6 +28,8 @@ export class AlertPipeline {
   private readonly pods = new Map<string, PodSnapshot>();
   private readonly podByName = new Map<string, string>();
   private readonly eventCounts = new Map<string, number>();
+  /** A snapshot nothing refers to any more (a pod's previous one): the next pod event is written into it. */
+  private spare: PodSnapshot | undefined;
   readonly incidents: IncidentBook;
   readonly agents = new AgentSummary();
 
@@ -58,7 +60,8 @@ export class AlertPipeline {
   }
 
   private handlePod(event: WatchEvent): void {
-    const next = snapshotPod(event.object as Parameters<typeof snapshotPod>[0]);
+    const next = snapshotPod(event.object as Parameters<typeof snapshotPod>[0], this.spare);
+    this.spare = undefined;
     const prev = this.pods.get(next.uid);
     const at = this.options.clock.now();
     if (event.type === 'DELETED') {
@@ -66,10 +69,14 @@ export class AlertPipeline {
       const alert = deletedAlert(last, this.incidents.openProblems(last.uid), at);
       if (alert) this.emit([alert]);
       this.forget(last);
+      this.spare = next; // never stored
       return;
     }
     // A resync or relist hands us the very same version again: nothing happened.
-    if (prev && prev.resourceVersion !== undefined && prev.resourceVersion === next.resourceVersion) return;
+    if (prev && prev.resourceVersion !== undefined && prev.resourceVersion === next.resourceVersion) {
+      this.spare = next;
+      return;
+    }
     if (prev && prev.name === next.name && prev.namespace === next.namespace) this.pods.set(next.uid, next);
     else this.remember(next);
     // First sight as ADDED (start-up list, relist, a replay's initial ADDED): compared with its own baseline, so only
@@ -78,6 +85,8 @@ export class AlertPipeline {
     const alerts = classifyPod(before, next, this.incidents.openProblems(next.uid), at);
     if (next.role === 'agent') this.countAgent(prev, next, alerts, at);
     this.emit(alerts);
+    // `next` replaced `prev` in the map and the alerts copied what they need: nothing refers to `prev` any more.
+    if (prev) this.spare = prev;
   }
 
   private countAgent(prev: PodSnapshot | undefined, next: PodSnapshot, alerts: Alert[], at: number): void {

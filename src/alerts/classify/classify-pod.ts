@@ -37,8 +37,10 @@ export function makeAlert(
     role: pod.role,
     summary: `${subject(pod)}: ${summary}`,
     at,
-    ...extra,
   };
+  // Assigned, not spread: one alert per event in a busy watch or a replay.
+  if (extra.crash) alert.crash = extra.crash;
+  if (extra.scheduling) alert.scheduling = extra.scheduling;
   const problem = extra.problem ?? PROBLEM_OF[kind];
   if (problem) alert.problem = problem;
   if (pod.instance) alert.instance = pod.instance;
@@ -89,8 +91,8 @@ function exitWords(d: CrashDetails): string {
   return parts.length > 0 ? parts.join(', ') : 'no exit code';
 }
 
-function containerAlerts(pod: PodSnapshot, prev: ContainerSnapshot | undefined, c: ContainerSnapshot, at: number): Alert[] {
-  const out: Alert[] = [];
+/** Adds the alerts of one container to `out` (no list per container: this runs for every container of every event). */
+function containerAlerts(out: Alert[], pod: PodSnapshot, prev: ContainerSnapshot | undefined, c: ContainerSnapshot, at: number): void {
   const t = newTermination(prev, c);
   if (t && (t.exitCode ?? 0) !== 0) {
     const d = crashDetails(c, t);
@@ -115,7 +117,20 @@ function containerAlerts(pod: PodSnapshot, prev: ContainerSnapshot | undefined, 
   if (waitingNow && CONFIG_REASONS.has(waitingNow) && waitingBefore !== waitingNow) {
     out.push(makeAlert(pod, 'config-error', `container ${c.name} cannot be created (${waitingNow}${c.message ? `: ${c.message}` : ''}); ${configHint(c.message ?? '')}`, at));
   }
-  return out;
+}
+
+/** The same container in the previous snapshot: a pod has a handful, so a scan (no callback, no Map) is cheapest. */
+function sameContainer(prev: PodSnapshot | undefined, c: ContainerSnapshot): ContainerSnapshot | undefined {
+  if (!prev) return undefined;
+  for (const p of prev.containers) if (p.name === c.name && p.init === c.init) return p;
+  return undefined;
+}
+
+/** A problem alert other than scheduling, or a main container not running. */
+function isFailing(out: Alert[], next: PodSnapshot): boolean {
+  for (const a of out) if (a.problem && a.problem !== 'scheduling') return true;
+  for (const c of next.containers) if (!c.init && c.state !== 'running') return true;
+  return false;
 }
 
 /** What to do about a container that cannot be created, from the kubelet's words. */
@@ -127,7 +142,24 @@ export function configHint(message: string): string {
   return 'create the missing Secret/ConfigMap or key';
 }
 
+/**
+ * The scheduler repeats one message for every pod of a template it cannot place, event after event: each message (with
+ * the requests the hint quotes) is parsed and worded once. Bounded like the requests cache; the details are shared
+ * between alerts, so nobody may change them (the dispatcher copies before adding headroom).
+ */
+const detailsCache = new Map<string, SchedulingDetails>();
+
 export function schedulingDetails(pod: PodSnapshot, message: string): SchedulingDetails {
+  const key = `${pod.requests.cpu ?? ''}\u0000${pod.requests.memory ?? ''}\u0000${message}`;
+  const known = detailsCache.get(key);
+  if (known) return known;
+  const details = computeSchedulingDetails(pod, message);
+  if (detailsCache.size >= 1024) detailsCache.clear();
+  detailsCache.set(key, details);
+  return details;
+}
+
+function computeSchedulingDetails(pod: PodSnapshot, message: string): SchedulingDetails {
   const parsed = parseSchedulingMessage(message);
   const details: SchedulingDetails = {
     reasons: parsed.reasons,
@@ -143,8 +175,9 @@ export function schedulingDetails(pod: PodSnapshot, message: string): Scheduling
 
 export function unschedulableAlert(pod: PodSnapshot, message: string, at: number): Alert {
   const details = schedulingDetails(pod, message);
-  const requests = [details.requests.cpu && `cpu ${details.requests.cpu}`, details.requests.memory && `memory ${details.requests.memory}`]
-    .filter(Boolean).join(', ');
+  const cpu = details.requests.cpu ? `cpu ${details.requests.cpu}` : '';
+  const memory = details.requests.memory ? `memory ${details.requests.memory}` : '';
+  const requests = cpu && memory ? `${cpu}, ${memory}` : cpu || memory;
   const waiting = pod.role === 'agent' ? ' The build is waiting in the Jenkins queue.' : '';
   return makeAlert(pod, 'unschedulable', `cannot be scheduled: ${details.words}.${requests ? ` Pod requests ${requests}.` : ''}${waiting} Hint: ${details.hint}.`, at, { scheduling: details });
 }
@@ -153,12 +186,7 @@ export function classifyPod(prev: PodSnapshot | undefined, next: PodSnapshot, op
   const out: Alert[] = [];
   // A pod being deleted has its containers stopped with SIGTERM (exit 143): that is not a crash.
   if (!next.terminating) {
-    for (const c of next.containers) {
-      // A pod has a handful of containers: a scan allocates nothing (this runs for every event of every pod).
-      const before = prev?.containers.find((p) => p.name === c.name && p.init === c.init);
-      const alerts = containerAlerts(next, before, c, at);
-      for (const alert of alerts) out.push(alert);
-    }
+    for (const c of next.containers) containerAlerts(out, next, sameContainer(prev, c), c, at);
   }
 
   if (next.phase === 'Failed' && next.podReason === 'Evicted' && !(prev?.phase === 'Failed' && prev.podReason === 'Evicted')) {
@@ -173,12 +201,11 @@ export function classifyPod(prev: PodSnapshot | undefined, next: PodSnapshot, op
   if (next.phase === 'Running' && prev?.phase !== 'Running' && next.role === 'controller') {
     out.push(makeAlert(next, 'started', `started${next.nodeName ? ` on ${next.nodeName}` : ''}`, at));
   }
-  const failing = out.some((a) => a.problem && a.problem !== 'scheduling') || next.containers.some((c) => !c.init && c.state !== 'running');
   if (next.ready && !prev?.ready) {
     const openFailures = [...open].filter((p) => p !== 'scheduling');
     if (openFailures.length > 0) out.push(makeAlert(next, 'recovered', `ready again after ${openFailures.join(', ')} trouble`, at));
     else if (next.role === 'controller') out.push(makeAlert(next, 'ready', 'is ready to serve', at));
-  } else if (prev?.ready && !next.ready && !next.terminating && !failing && next.role !== 'agent' && next.phase === 'Running') {
+  } else if (prev?.ready && !next.ready && !next.terminating && next.role !== 'agent' && next.phase === 'Running' && !isFailing(out, next)) {
     out.push(makeAlert(next, 'not-ready', 'is running but no longer ready (its readiness probe fails)', at));
   }
   return out;

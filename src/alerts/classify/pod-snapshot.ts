@@ -98,32 +98,36 @@ function timeText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function containerSnapshot(status: ContainerStatusLike, init: boolean): ContainerSnapshot {
-  const state = status.state ?? {};
-  const snap: ContainerSnapshot = {
-    name: status.name,
-    init,
-    state: state.waiting ? 'waiting' : state.running ? 'running' : state.terminated ? 'terminated' : 'unknown',
-    ready: status.ready === true,
-    restarts: status.restartCount ?? 0,
+/** Every field, optional ones included (undefined): snapshots filled in place keep one shape. */
+function emptyContainer(): ContainerSnapshot {
+  return {
+    name: '', init: false, state: 'unknown', reason: undefined, message: undefined, exitCode: undefined, finishedAt: undefined,
+    ready: false, restarts: 0, lastReason: undefined, lastExitCode: undefined, lastFinishedAt: undefined,
   };
-  if (state.waiting) {
-    snap.reason = state.waiting.reason;
-    snap.message = state.waiting.message;
-  } else if (state.terminated) {
-    snap.reason = state.terminated.reason;
-    snap.message = state.terminated.message;
-    snap.exitCode = state.terminated.exitCode;
-    snap.finishedAt = timeText(state.terminated.finishedAt);
-  }
+}
+
+function containerSnapshot(status: ContainerStatusLike, init: boolean, snap: ContainerSnapshot): ContainerSnapshot {
+  const state = status.state ?? NO_STATE;
+  snap.name = status.name;
+  snap.init = init;
+  snap.state = state.waiting ? 'waiting' : state.running ? 'running' : state.terminated ? 'terminated' : 'unknown';
+  snap.ready = status.ready === true;
+  snap.restarts = status.restartCount ?? 0;
+  const ended = state.waiting ? undefined : state.terminated;
+  const about = state.waiting ?? ended;
+  snap.reason = about?.reason;
+  snap.message = about?.message;
+  snap.exitCode = ended?.exitCode;
+  snap.finishedAt = ended ? timeText(ended.finishedAt) : undefined;
   const last = status.lastState?.terminated;
-  if (last) {
-    snap.lastReason = last.reason;
-    snap.lastExitCode = last.exitCode;
-    snap.lastFinishedAt = timeText(last.finishedAt);
-  }
+  snap.lastReason = last?.reason;
+  snap.lastExitCode = last?.exitCode;
+  snap.lastFinishedAt = last ? timeText(last.finishedAt) : undefined;
   return snap;
 }
+
+const NO_STATE: StateLike = {};
+const NO_STATUSES: ContainerStatusLike[] = [];
 
 /**
  * Totals by the requests as written: a pod's requests rarely change, and a fleet of agents shares a handful of
@@ -174,10 +178,19 @@ function computeRequests(containers: ContainerLike[] | undefined): PodRequests {
   return out;
 }
 
-function containerSnapshots(init: ContainerStatusLike[] | undefined, main: ContainerStatusLike[] | undefined): ContainerSnapshot[] {
-  const out: ContainerSnapshot[] = [];
-  if (init) for (const s of init) out.push(containerSnapshot(s, true));
-  if (main) for (const s of main) out.push(containerSnapshot(s, false));
+/** Init containers first, then the pod's own; into `reuse` (and its entries) when given. */
+function containerSnapshots(init: ContainerStatusLike[] | undefined, main: ContainerStatusLike[] | undefined, reuse?: ContainerSnapshot[]): ContainerSnapshot[] {
+  const out = reuse ?? [];
+  let n = 0;
+  for (const s of init ?? NO_STATUSES) {
+    out[n] = containerSnapshot(s, true, out[n] ?? emptyContainer());
+    n += 1;
+  }
+  for (const s of main ?? NO_STATUSES) {
+    out[n] = containerSnapshot(s, false, out[n] ?? emptyContainer());
+    n += 1;
+  }
+  if (out.length !== n) out.length = n; // a reused list may have held more containers
   return out;
 }
 
@@ -188,39 +201,62 @@ export function isPod(obj: unknown): obj is PodLike {
   return o.involvedObject === undefined && (o.spec !== undefined || o.status !== undefined);
 }
 
-export function snapshotPod(pod: PodLike): PodSnapshot {
-  const meta = pod.metadata ?? {};
-  const status = pod.status ?? {};
-  const labels = meta.labels ?? {};
-  const conditions = status.conditions ?? [];
-  const scheduledCond = conditions.find((c) => c.type === 'PodScheduled');
-  const readyCond = conditions.find((c) => c.type === 'Ready');
-  const role = podRole(labels);
-  const snap: PodSnapshot = {
-    uid: meta.uid ?? `${meta.namespace ?? ''}/${meta.name ?? ''}`,
-    namespace: meta.namespace ?? '',
-    name: meta.name ?? '',
-    resourceVersion: meta.resourceVersion,
-    role,
-    phase: status.phase ?? 'Unknown',
-    ready: readyCond?.status === 'True',
-    scheduled: scheduledCond?.status === 'True' || Boolean(pod.spec?.nodeName),
-    terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
-    containers: containerSnapshots(status.initContainerStatuses, status.containerStatuses),
-    requests: totalRequests(pod.spec?.containers),
+type Condition = NonNullable<NonNullable<PodLike['status']>['conditions']>[number];
+const NO_CONDITIONS: Condition[] = [];
+
+function emptySnapshot(): PodSnapshot {
+  return {
+    uid: '', namespace: '', name: '', resourceVersion: undefined, role: 'other', instance: undefined, agentLabel: undefined,
+    controller: undefined, phase: '', podReason: undefined, podMessage: undefined, ready: false, unschedulable: undefined,
+    scheduled: false, terminating: false, nodeName: undefined, containers: [], requests: NO_REQUESTS,
   };
+}
+const NO_REQUESTS: PodRequests = {};
+
+/**
+ * The snapshot of one pod event. `into`, when given, is a snapshot nobody holds any more (the pipeline's previous one
+ * for a pod that has a newer one): it is filled in place, containers included, so a steady watch allocates no
+ * snapshots. Every snapshot lives until its pod's next event, so fresh ones would be copied through the young
+ * generation at every collection; that copying was most of a replay's garbage-collection time.
+ */
+export function snapshotPod(pod: PodLike, into?: PodSnapshot): PodSnapshot {
+  const meta = pod.metadata ?? NO_META;
+  const status = pod.status ?? NO_STATUS;
+  const labels = meta.labels ?? NO_LABELS;
+  // One pass, no callbacks: this runs for every pod event.
+  let scheduledCond: Condition | undefined;
+  let readyCond: Condition | undefined;
+  for (const c of status.conditions ?? NO_CONDITIONS) {
+    if (c.type === 'PodScheduled') scheduledCond ??= c;
+    else if (c.type === 'Ready') readyCond ??= c;
+  }
+  const nodeName = pod.spec?.nodeName;
+  const snap = into ?? emptySnapshot();
+  snap.uid = meta.uid ?? `${meta.namespace ?? ''}/${meta.name ?? ''}`;
+  snap.namespace = meta.namespace ?? '';
+  snap.name = meta.name ?? '';
+  snap.resourceVersion = meta.resourceVersion;
+  snap.role = podRole(labels);
+  snap.phase = status.phase ?? 'Unknown';
+  snap.ready = readyCond?.status === 'True';
+  snap.scheduled = scheduledCond?.status === 'True' || Boolean(nodeName);
+  snap.terminating = meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null;
+  snap.containers = containerSnapshots(status.initContainerStatuses, status.containerStatuses, into?.containers);
+  snap.requests = totalRequests(pod.spec?.containers);
   // Controllers carry the app.kubernetes.io instance label; agents the ones the cloud's podLabels put on them.
   const instance = labels[LABEL_INSTANCE] ?? labels[LABEL_AGENT_INSTANCE];
-  if (instance) snap.instance = instance;
+  snap.instance = instance ? instance : undefined;
   const controller = labels[LABEL_AGENT_CONTROLLER];
-  if (controller) snap.controller = controller;
+  snap.controller = controller ? controller : undefined;
   const agentLabel = labels[AGENT_POD_LABEL];
-  if (agentLabel) snap.agentLabel = agentLabel;
-  if (status.reason) snap.podReason = status.reason;
-  if (status.message) snap.podMessage = status.message;
-  if (pod.spec?.nodeName) snap.nodeName = pod.spec.nodeName;
-  if (scheduledCond?.status === 'False' && scheduledCond.reason === 'Unschedulable') {
-    snap.unschedulable = scheduledCond.message ?? '';
-  }
+  snap.agentLabel = agentLabel ? agentLabel : undefined;
+  snap.podReason = status.reason ? status.reason : undefined;
+  snap.podMessage = status.message ? status.message : undefined;
+  snap.nodeName = nodeName ? nodeName : undefined;
+  snap.unschedulable = scheduledCond?.status === 'False' && scheduledCond.reason === 'Unschedulable' ? scheduledCond.message ?? '' : undefined;
   return snap;
 }
+
+const NO_META: NonNullable<PodLike['metadata']> = {};
+const NO_STATUS: NonNullable<PodLike['status']> = {};
+const NO_LABELS: Record<string, string> = {};

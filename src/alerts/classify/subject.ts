@@ -15,8 +15,11 @@ export function subject(p: SubjectLike): string {
   const where = `${p.namespace}/${p.name ?? p.pod ?? ''}`;
   if (p.role === 'controller') return `Jenkins controller ${where}${p.instance ? ` (instance ${p.instance})` : ''}`;
   if (p.role === 'agent') {
-    const about = [p.agentLabel ? `label ${p.agentLabel}` : undefined, p.controller ? `started by controller ${p.controller}` : undefined].filter(Boolean);
-    return `agent pod ${where}${about.length ? ` (${about.join(', ')})` : ''}`;
+    // Written out (no array and join): every alert about an agent pod is named this way.
+    const label = p.agentLabel ? `label ${p.agentLabel}` : '';
+    const by = p.controller ? `started by controller ${p.controller}` : '';
+    const about = label && by ? `${label}, ${by}` : label || by;
+    return `agent pod ${where}${about ? ` (${about})` : ''}`;
   }
   return `pod ${where}`;
 }

@@ -97,7 +97,8 @@ export class IncidentBook {
         byProblem.delete(problem);
         incident.latest = alert;
         incident.closedAt = alert.at;
-        this.closed.set(`${alert.podUid}|${problem}`, incident);
+        // Without a window (replay) nothing can come back "within" it: nothing to remember.
+        if (this.options.dedupeWindowMs > 0) this.closed.set(`${alert.podUid}|${problem}`, incident);
         notices.push({ type: 'resolve', incident, alert });
       }
       if (byProblem.size === 0) this.open.delete(alert.podUid);
@@ -111,6 +112,7 @@ export class IncidentBook {
   }
 
   private isRepeat(alert: Alert): boolean {
+    if (this.options.dedupeWindowMs <= 0) return false;
     const key = `${alert.podUid}|${alert.kind}|${alert.summary}`;
     const last = this.lastSeen.get(key);
     this.lastSeen.set(key, alert.at);
@@ -121,6 +123,8 @@ export class IncidentBook {
     const window = this.options.dedupeWindowMs;
     if (window > 0 && now - this.lastPrune < 1000) return; // pruning is O(closed): once a second is plenty
     this.lastPrune = now;
+    // A replay (window 0) prunes at every alert: nothing to walk is the common case, and walking allocates.
+    if (this.closed.size === 0 && this.lastSeen.size <= 10_000) return;
     for (const [key, incident] of this.closed) {
       if ((incident.closedAt ?? 0) + window <= now) this.closed.delete(key);
     }
