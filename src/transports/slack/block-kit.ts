@@ -77,12 +77,13 @@ export function renderMessage(message: Message, options: RenderOptions = {}): Re
   return { text: truncate(message.title, SLACK_LIMITS.fallbackText), blocks };
 }
 
-export function renderConfirmation(confirmation: Confirmation): RenderedMessage {
+/** The question with its buttons; `inlineAttachment` as for renderMessage (when the attachment cannot be uploaded). */
+export function renderConfirmation(confirmation: Confirmation, options: Pick<RenderOptions, 'inlineAttachment'> = {}): RenderedMessage {
   const { token } = confirmation;
   if (token.length > SLACK_LIMITS.buttonValue) {
     throw new Error(`confirmation token is ${token.length} characters; a Slack button value holds at most ${SLACK_LIMITS.buttonValue}`);
   }
-  const rendered = renderMessage(confirmation.message, { reserveBlocks: 1, reserveChars: token.length * 2 + 200 });
+  const rendered = renderMessage(confirmation.message, { ...options, reserveBlocks: 1, reserveChars: token.length * 2 + 200 });
   const dangerous = confirmation.message.tone === 'danger' || confirmation.message.tone === 'warning';
   const confirmButton: types.Button = {
     type: 'button',

@@ -1,6 +1,6 @@
 // The Reply a running command talks through in Slack. Public messages go to the single progress message;
 // ephemeral ones (errors, help, passwords) only to the person concerned; long text is uploaded as a file.
-import type { Confirmation, Failure, Message, Reply, Tone } from '../../commands/model.js';
+import type { Attachment, Confirmation, Failure, Message, Reply, Tone } from '../../commands/model.js';
 import type { Logger } from '../../observability/logger.js';
 import { renderConfirmation, renderMessage, type RenderedMessage } from './block-kit.js';
 import type { ProgressMessage } from './progress-message.js';
@@ -61,25 +61,24 @@ export class SlackReply implements Reply {
       await this.options.surface.show(renderMessage(message, { inlineAttachment: true }), true);
       return;
     }
-    const note: Message = {
-      ...message,
-      blocks: [...message.blocks, { type: 'context', text: `Full text attached as ${attachment.filename} (in the thread).` }],
-    };
-    await this.options.surface.show(renderMessage(note), true);
-    const ref = this.options.surface.messageRef;
-    try {
-      await this.options.api.uploadText(ref?.channel ?? this.options.channel, attachment.filename, attachment.content, ref?.ts);
-    } catch (err) {
-      this.options.logger?.warn({ err }, 'file upload failed; showing the text inline instead');
-      await this.options.surface.show(renderMessage(message, { inlineAttachment: true }), true);
-    }
+    await this.options.surface.show(renderMessage(withAttachmentNote(message, attachment)), true);
+    if (!(await this.upload(attachment))) await this.options.surface.show(renderMessage(message, { inlineAttachment: true }), true);
   }
 
+  /**
+   * The question with its buttons. Its attachment (the whole plan of `deploy … --full`) is uploaded into the question's
+   * thread, as for a final answer, so it can be read before clicking; without uploads, or when the upload fails, it is
+   * shown in the question itself, cut to fit.
+   */
   async confirm(confirmation: Confirmation): Promise<void> {
     this.confirmationAsked = true;
+    const { attachment } = confirmation.message;
+    const upload = attachment !== undefined && this.options.uploadFiles;
     let rendered: RenderedMessage;
     try {
-      rendered = renderConfirmation(confirmation);
+      rendered = upload
+        ? renderConfirmation({ ...confirmation, message: withAttachmentNote(confirmation.message, attachment) })
+        : renderConfirmation(confirmation, { inlineAttachment: true });
     } catch (err) {
       this.options.logger?.error({ err }, 'confirmation cannot be shown as buttons');
       await this.sendEphemeral(
@@ -93,6 +92,21 @@ export class SlackReply implements Reply {
     }
     this.shownPublicly = true;
     await this.options.surface.show(rendered, true);
+    if (upload && !(await this.upload(attachment))) {
+      await this.options.surface.show(renderConfirmation(confirmation, { inlineAttachment: true }), true);
+    }
+  }
+
+  /** Uploads an attachment into the thread of the message shown last; false (logged) when Slack refused it. */
+  private async upload(attachment: Attachment): Promise<boolean> {
+    const ref = this.options.surface.messageRef;
+    try {
+      await this.options.api.uploadText(ref?.channel ?? this.options.channel, attachment.filename, attachment.content, ref?.ts);
+      return true;
+    } catch (err) {
+      this.options.logger?.warn({ err }, 'file upload failed; showing the text inline instead');
+      return false;
+    }
   }
 
   /** Waits until every public message has been delivered (or given up on). */
@@ -115,4 +129,9 @@ export class SlackReply implements Reply {
     if ((await first()) || (await second())) return;
     logger?.error({ channel, user }, 'could not deliver an ephemeral message by response_url or chat.postEphemeral');
   }
+}
+
+/** The message with a line saying where its attachment went. */
+function withAttachmentNote(message: Message, attachment: Attachment): Message {
+  return { ...message, blocks: [...message.blocks, { type: 'context', text: `Full text attached as ${attachment.filename} (in the thread).` }] };
 }
