@@ -1,5 +1,6 @@
 // `jenkins-chatops render`: the instance spec → JCasC + manifests, validated, to a folder or stdout. The renderer is
 // loaded when the command runs (no Kubernetes client, Slack or alert code is ever loaded for it).
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { addValuesOptions, type ValuesOptions } from './values-flags.js';
 
@@ -13,6 +14,24 @@ export function joinShown(dir: string, ...parts: string[]): string {
   return [base === '/' ? '' : base, ...parts].join('/');
 }
 
+type RenderPipeline = typeof import('./render-run.js');
+
+/**
+ * The build's bundle of the render pipeline when it is there and at least as new as the compiled modules (a later
+ * `tsc` alone leaves it stale: then, and under Jest, which runs the sources, the modules themselves).
+ */
+async function renderPipeline(): Promise<RenderPipeline> {
+  const bundle = new URL('./render-run.bundle.js', import.meta.url);
+  try {
+    if (statSync(bundle).mtimeMs >= statSync(new URL('./render-run.js', import.meta.url)).mtimeMs) {
+      return (await import(bundle.href)) as RenderPipeline;
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return import('./render-run.js');
+}
+
 export function registerRenderCommand(program: Command): void {
   const command = program
     .command('render')
@@ -24,19 +43,13 @@ export function registerRenderCommand(program: Command): void {
     )
     .option('-o, --out <dir>', 'write <dir>/<name>/jenkins.yaml and <dir>/<name>/manifests/NN-<kind>-<name>.yaml; without it, print one YAML stream');
   addValuesOptions(command).action(async (options: RenderOptions) => {
-    // One after the other: Jest's ESM loader cannot link overlapping graphs imported concurrently.
-    const { collectLayers, defaultInstanceFile } = await import('./values-options.js');
+    const { collectLayers, defaultInstanceFile, resolveSpec, bundleStream, renderBundle, writeBundle, fleetNote, z } = await renderPipeline();
     // One render parses each schema once: zod's generated fast path costs more to build than it saves here.
-    (await import('zod')).z.config({ jitless: true });
-    const { resolveSpec } = await import('../instance/index.js');
-    const { bundleStream, renderBundle, writeBundle } = await import('../render/index.js');
+    z.config({ jitless: true });
     const spec = resolveSpec(collectLayers(options, defaultInstanceFile()));
     const bundle = renderBundle(spec);
-    if (spec.controller.replicas > 1) {
-      // The same words chat and the console say before anyone agrees to several controllers.
-      const { fleetNote } = await import('../commands/fleet-note.js');
-      for (const line of fleetNote(spec)) process.stderr.write(`note: ${line}\n`);
-    }
+    // The same words chat and the console say before anyone agrees to several controllers.
+    if (spec.controller.replicas > 1) for (const line of fleetNote(spec)) process.stderr.write(`note: ${line}\n`);
     if (!options.out) {
       process.stdout.write(bundleStream(bundle));
       return;

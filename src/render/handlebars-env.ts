@@ -13,11 +13,12 @@ import { blockScalar, cascLiteral, cascReference, yamlBlock, yamlScalar, type Ca
 type HelperOptions = Handlebars.HelperOptions;
 type HandlebarsEnv = typeof Handlebars;
 
-// Loaded synchronously and only when needed: the runtime (~1/3 of the library) for precompiled templates, the
-// compiler (its parser alone costs ~0.1 s on first use) only for templates that are not precompiled.
+// Loaded synchronously and only when needed: the runtime (~1/3 of the library) for precompiled templates, as the one
+// file the package builds of it (its CommonJS build is 21 modules); the compiler (its parser alone costs ~0.1 s on
+// first use) only for templates that are not precompiled.
 const require = createRequire(import.meta.url);
 const fullHandlebars = (): HandlebarsEnv => require('handlebars') as HandlebarsEnv;
-const runtimeHandlebars = (): HandlebarsEnv => require('handlebars/runtime') as HandlebarsEnv;
+const runtimeHandlebars = (): HandlebarsEnv => require('handlebars/dist/handlebars.runtime.js') as HandlebarsEnv;
 
 // Labels and selectors are printed by most templates of one render from the same context objects: dump each once.
 const blockMemo = new WeakMap<object, Map<number, string>>();

@@ -1,8 +1,9 @@
-// The built command line (tsc, then the build's template precompile step, as `npm run build` does) renders from the
-// precompiled templates: it loads the small Handlebars runtime, never the compiler, and no schema of a kind the
-// default instance does not have; its output is the sources' own render, byte for byte.
+// The built command line (tsc, then the build's steps as `npm run build` runs them: the template precompile and the
+// render bundle) renders from one bundled file and the precompiled templates: it loads the small Handlebars runtime,
+// never the compiler, and no schema of a kind the default instance does not have; its output is the sources' own
+// render, byte for byte. A bundle older than the compiled modules (a later tsc alone) is not used.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { seedSpecFile, specFromFile } from '../helpers/render.js';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const build = join(repo, 'node_modules', '.cache', 'jenkins-chatops-built-render-test');
 const entry = join(build, 'src', 'cli', 'main.js');
+const bundle = join(build, 'src', 'cli', 'render-run.bundle.js');
 const tmp = mkdtempSync(join(tmpdir(), 'jc-built-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -24,7 +26,8 @@ beforeAll(async () => {
   // Type errors elsewhere in the tree do not stop tsc from emitting; only a missing output is fatal.
   await run(join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), ['-p', join(repo, 'tsconfig.build.json'), '--outDir', build]);
   await run(join(build, 'src', 'render', 'precompile-templates.js'), []);
-  for (const file of [entry, join(build, 'src', 'render', 'templates.precompiled.cjs')]) {
+  await run(join(build, 'src', 'cli', 'bundle-render.js'), []);
+  for (const file of [entry, bundle, join(build, 'src', 'render', 'templates.precompiled.cjs'), join(build, 'src', 'cli', 'templates.precompiled.cjs')]) {
     if (!existsSync(file)) throw new Error(`the build did not produce ${file}`);
   }
 }, 180_000);
@@ -55,12 +58,16 @@ Module._resolveFilename = function (...args) { const file = resolve.apply(this, 
   return { stdout: result.stdout, loaded: readFileSync(trace, 'utf8').split('\n').filter(Boolean) };
 }
 
+const ours = (loaded: string[], folder: string) => loaded.filter((file) => file.includes(`/jenkins-chatops-built-render-test/src/${folder}/`));
+
 describe('the built render', () => {
-  it('renders the default instance from the precompiled templates, byte-identical to the sources', () => {
+  it('renders the default instance from the bundle and its precompiled templates, byte-identical to the sources', () => {
     const { stdout, loaded } = renderTraced();
     expect(stdout).toBe(bundleStream(renderBundle(specFromFile(seedSpecFile()))));
-    expect(loaded.some((file) => file.includes('templates.precompiled.cjs'))).toBe(true);
-    expect(loaded.some((file) => file.includes('/handlebars/dist/cjs/handlebars.runtime.js'))).toBe(true);
+    expect(loaded.some((file) => file.endsWith('/src/cli/render-run.bundle.js'))).toBe(true);
+    expect([...ours(loaded, 'instance'), ...ours(loaded, 'render')]).toEqual([]);
+    expect(loaded.some((file) => file.endsWith('/src/cli/templates.precompiled.cjs'))).toBe(true);
+    expect(loaded.some((file) => file.includes('/handlebars/dist/handlebars.runtime.js'))).toBe(true);
     expect(loaded.filter((file) => file.includes('/handlebars/dist/cjs/handlebars/compiler/'))).toEqual([]);
   });
 
@@ -68,5 +75,19 @@ describe('the built render', () => {
     const { loaded } = renderTraced();
     const absent = ['IoK8sApiAppsV1Deployment', 'IoK8sApiNetworkingV1Ingress', 'IoK8sApiNetworkingV1NetworkPolicy', 'IoK8sApiPolicyV1PodDisruptionBudget', 'IoK8sApiRbacV1ClusterRole', 'IoK8sApiCoreV1Secret.', '/prometheus-operator/'];
     expect(loaded.filter((file) => absent.some((name) => file.includes(name)))).toEqual([]);
+  });
+
+  it('does not use a bundle older than the compiled modules: renders from the modules, the same bytes', () => {
+    const now = Date.now() / 1000;
+    utimesSync(bundle, now - 60, now - 60);
+    try {
+      const { stdout, loaded } = renderTraced();
+      expect(loaded.some((file) => file.endsWith('/src/cli/render-run.bundle.js'))).toBe(false);
+      expect(ours(loaded, 'render').some((file) => file.endsWith('/render.js'))).toBe(true);
+      expect(loaded.some((file) => file.endsWith('/src/render/templates.precompiled.cjs'))).toBe(true);
+      expect(stdout).toBe(bundleStream(renderBundle(specFromFile(seedSpecFile()))));
+    } finally {
+      utimesSync(bundle, now + 60, now + 60);
+    }
   });
 });
