@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { ClusterVerb } from './cluster-commands.js';
 import { addValuesOptions } from './values-flags.js';
+import { builtBundle } from './built-bundle.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -25,7 +26,7 @@ function commandLine(command: Command): string {
 function action(verb: ClusterVerb) {
   return async (...args: unknown[]): Promise<void> => {
     const self = args[args.length - 1] as Command;
-    const { runClusterCommand } = await import('./cluster-commands.js');
+    const { runClusterCommand } = await builtBundle<typeof import('./cluster-commands.js')>('cluster-commands.bundle.js', 'cluster-commands.js', () => import('./cluster-commands.js'));
     process.exitCode = await runClusterCommand(verb, args.slice(0, -1), commandLine(self));
   };
 }

@@ -5,9 +5,12 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** SpecError is recognised by name, so this file does not load the instance schema (and zod) just to report. */
+/**
+ * Recognised by name: SpecError so this file does not load the instance schema (and zod) just to report, and
+ * UsageError because a command run from the build's bundle throws the bundle's own copy of the class.
+ */
 export function reportFailure(err: unknown): number {
-  if (err instanceof UsageError || (err instanceof Error && err.name === 'SpecError')) {
+  if (err instanceof Error && (err.name === 'UsageError' || err.name === 'SpecError')) {
     process.stderr.write(`error: ${err.message}\n`);
     return 2;
   }

@@ -1,8 +1,8 @@
 // `jenkins-chatops render`: the instance spec → JCasC + manifests, validated, to a folder or stdout. The renderer is
 // loaded when the command runs (no Kubernetes client, Slack or alert code is ever loaded for it).
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { addValuesOptions, type ValuesOptions } from './values-flags.js';
+import { builtBundle } from './built-bundle.js';
 
 interface RenderOptions extends ValuesOptions {
   out?: string;
@@ -16,21 +16,8 @@ export function joinShown(dir: string, ...parts: string[]): string {
 
 type RenderPipeline = typeof import('./render-run.js');
 
-/**
- * The build's bundle of the render pipeline when it is there and at least as new as the compiled modules (a later
- * `tsc` alone leaves it stale: then, and under Jest, which runs the sources, the modules themselves).
- */
-async function renderPipeline(): Promise<RenderPipeline> {
-  const bundle = new URL('./render-run.bundle.js', import.meta.url);
-  try {
-    if (statSync(bundle).mtimeMs >= statSync(new URL('./render-run.js', import.meta.url)).mtimeMs) {
-      return (await import(bundle.href)) as RenderPipeline;
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  return import('./render-run.js');
-}
+/** The build's bundle of the render pipeline, or its modules (see built-bundle.ts). */
+const renderPipeline = (): Promise<RenderPipeline> => builtBundle('render-run.bundle.js', 'render-run.js', () => import('./render-run.js'));
 
 export function registerRenderCommand(program: Command): void {
   const command = program

@@ -45,6 +45,8 @@ export interface Operations {
   scaleControllers(req: { instance: string; replicas: number; namespace?: string; actor: Actor; wait?: boolean; onProgress?: ProgressSink }): Promise<DeployResult>;
   scaleAgents(req: { instance: string; containerCap: number; template?: string; instanceCap?: number; namespace?: string; actor: Actor; onProgress?: ProgressSink }): Promise<DeployResult>;
   status(instance?: string, namespace?: string): Promise<InstanceStatus[]>;
+  /** The URLs of a deployed bundle (what a deploy's answer shows), without a whole status. */
+  urls(bundle: Bundle): Promise<string[]>;
   casc(instance: string, namespace?: string): Promise<string>;
   password(instance: string, namespace?: string): Promise<{ user: string; password: string }>;
   delete(req: { instance: string; purge: boolean; namespace?: string; actor: Actor; onProgress?: ProgressSink }): Promise<{ deleted: string[]; kept: string[] }>;

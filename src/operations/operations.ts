@@ -182,6 +182,10 @@ export function createOperations(target: Target, options: OperationsOptions = {}
       return out;
     },
 
+    urls(bundle) {
+      return target.urls(bundle);
+    },
+
     async casc(instance, namespace) {
       return (await existing(instance, namespace)).bundle.casc;
     },

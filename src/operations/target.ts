@@ -193,6 +193,8 @@ export interface Target {
   waitCascReload(bundle: Bundle, options?: WaitOptions): Promise<Outcome>;
 
   status(instance: string, namespace: string): Promise<InstanceStatus>;
+  /** Where people open the instance just deployed (first the one to use): only what the URLs need is read. */
+  urls(bundle: Bundle): Promise<string[]>;
   delete(bundle: Bundle, options: { purge: boolean; onProgress?: ProgressSink }): Promise<DeleteResult>;
 
   /**

@@ -27,13 +27,13 @@ beforeAll(async () => {
   await run(join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), ['-p', join(repo, 'tsconfig.build.json'), '--outDir', build]);
   await run(join(build, 'src', 'render', 'precompile-templates.js'), []);
   await run(join(build, 'src', 'cli', 'bundle-render.js'), []);
-  for (const file of [entry, bundle, join(build, 'src', 'render', 'templates.precompiled.cjs'), join(build, 'src', 'cli', 'templates.precompiled.cjs')]) {
+  for (const file of [entry, bundle, join(build, 'src', 'cli', 'cluster-commands.bundle.js'), join(build, 'src', 'render', 'templates.precompiled.cjs'), join(build, 'src', 'cli', 'templates.precompiled.cjs')]) {
     if (!existsSync(file)) throw new Error(`the build did not produce ${file}`);
   }
 }, 180_000);
 
 /** Every file the process loads, ES modules and CommonJS alike. */
-function renderTraced(): { stdout: string; loaded: string[] } {
+function renderTraced(args = ['render'], stderr = ''): { stdout: string; loaded: string[] } {
   const trace = join(tmp, 'trace.txt');
   const hooks = join(tmp, 'hooks.mjs');
   writeFileSync(trace, '');
@@ -51,10 +51,10 @@ export async function resolve(specifier, context, next) {
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (...args) { const file = resolve.apply(this, args); appendFileSync(process.env.TRACE_FILE, file + '\\n'); return file; };
 `);
-  const result = spawnSync(process.execPath, ['--require', cjs, '--import', register, entry, 'render'], {
+  const result = spawnSync(process.execPath, ['--require', cjs, '--import', register, entry, ...args], {
     cwd: tmp, env: { ...process.env, TRACE_FILE: trace }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 60_000,
   });
-  expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr });
   return { stdout: result.stdout, loaded: readFileSync(trace, 'utf8').split('\n').filter(Boolean) };
 }
 
@@ -89,5 +89,21 @@ describe('the built render', () => {
     } finally {
       utimesSync(bundle, now + 60, now + 60);
     }
+  });
+});
+
+describe('the built cluster commands', () => {
+  it('deploy runs from one bundle: none of the Kubernetes client\'s, targets\' or runner\'s modules is loaded on its own', () => {
+    const { stdout, loaded } = renderTraced(['deploy', 'ci', '--dir', join(tmp, 'out'), '--yes', '--no-wait'], `target: directory ${join(tmp, 'out')} (dry run: files only, nothing runs)\n`);
+    expect(stdout).toMatch(/ci written as files \(dry run: nothing runs\)/);
+    expect(loaded.some((file) => file.endsWith('/src/cli/cluster-commands.bundle.js'))).toBe(true);
+    expect([...ours(loaded, 'kube'), ...ours(loaded, 'targets'), ...ours(loaded, 'commands'), ...ours(loaded, 'render')]).toEqual([]);
+    expect(loaded.filter((file) => file.includes('/node_modules/@kubernetes/client-node/'))).toEqual([]);
+  });
+
+  it('a usage error thrown inside the bundle still exits 2 with its message', () => {
+    const result = spawnSync(process.execPath, [entry, 'deploy', 'ci', '--dir', join(tmp, 'out'), '--yes', '--timeout', 'soon'], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr).toMatch(/--timeout must be a whole number of seconds, got soon/);
+    expect(result.status).toBe(2);
   });
 });

@@ -65,6 +65,10 @@ export class FakeOperations implements Operations {
     return this.apply({ instance: req.instance, changes: [{ agents: { containerCap: req.containerCap } }], actor: req.actor });
   }
 
+  async urls(bundle: Bundle): Promise<string[]> {
+    return [`http://${bundle.instance}.${bundle.namespace}.svc:8080`];
+  }
+
   async status(instance?: string): Promise<InstanceStatus[]> {
     const names = instance ? [instance] : [...this.instances.keys()];
     return names.map((name) => {

@@ -98,3 +98,26 @@ describe('deploy --yes round trips', () => {
     expect(server.get('StatefulSet', 'jenkins', 'ci')!.spec.replicas).toBe(1);
   });
 });
+
+describe('the URL a deploy answers with', () => {
+  const afterRelease = (server: TestApiServer) => {
+    const release = server.requests.map((r) => `${r.method} ${r.path}`).lastIndexOf('DELETE /apis/coordination.k8s.io/v1/namespaces/jenkins/leases/ci-lock');
+    return server.requests.slice(release + 1).map((r) => `${r.method} ${r.path}`);
+  };
+
+  it('is the in-cluster address of a ClusterIP instance, with no request after the lock is released', async () => {
+    const server = await strictServer();
+    const { out, exitCode } = await commandLine(targetOn(server))(['ci']);
+    expect(exitCode).toBe(0);
+    expect(out).toMatch(/URL: +http:\/\/ci\.jenkins\.svc\.cluster\.local:8080\//);
+    expect(afterRelease(server)).toEqual([]);
+  });
+
+  it('is a node address and the assigned node port of a NodePort instance, read in one round trip', async () => {
+    const server = await strictServer();
+    const { out, exitCode } = await commandLine(targetOn(server))(['ci', 'service=NodePort', 'nodePort=30080']);
+    expect(exitCode).toBe(0);
+    expect(out).toMatch(/URL: +http:\/\/172\.18\.0\.2:30080\//);
+    expect(afterRelease(server).sort()).toEqual(['GET /api/v1/namespaces/jenkins/services/ci', 'GET /api/v1/nodes']);
+  });
+});

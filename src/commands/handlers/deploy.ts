@@ -7,7 +7,6 @@ import type { Setting } from '../keys.js';
 import { changedObjectCount, message, planBlocks } from '../messages.js';
 import type { Block, Message } from '../model.js';
 import { filesOnly, FILES_ONLY_NOTE, outcomeMessage, severalControllers } from './outcome.js';
-import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext } from './types.js';
 import { guard } from './guard.js';
 
@@ -125,7 +124,8 @@ async function deployResultMessage(result: DeployResult, ctx: HandlerContext): P
     { label: 'Controllers', value: String(result.bundle.spec.controller.replicas) },
   ];
   if (result.adminSecret === 'created') fields.push({ label: 'Admin password', value: `generated: \`password ${instance}\` shows it` });
-  const urls = await instanceUrls(ctx, instance, result.bundle.namespace);
+  // Where to open Jenkins; a failure to read it never spoils a successful deploy.
+  const urls = await ctx.ops.urls(result.bundle).catch(() => [] as string[]);
   if (urls[0]) fields.push({ label: 'URL', value: urls[0] });
   facts.push({ type: 'fields', fields });
   if (!result.applied) return message('info', `${instance}: nothing to apply`, filesOnly(ctx) ? [...facts, FILES_ONLY_NOTE] : facts);

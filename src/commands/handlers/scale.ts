@@ -5,7 +5,6 @@ import type { ParsedCommand } from '../grammar.js';
 import { changedObjectCount, message, planBlocks } from '../messages.js';
 import type { Message } from '../model.js';
 import { filesOnly, FILES_ONLY_NOTE, homeNamespace, loadStored, notFound, outcomeMessage, severalControllers } from './outcome.js';
-import { instanceUrls } from './status.js';
 import { answer, type Execute, type Handler, type HandlerContext, type Planned } from './types.js';
 import { guard } from './guard.js';
 
@@ -76,7 +75,7 @@ async function scaleControllers(cmd: Extract<Scale, { what: 'controllers' }>, ct
         { type: 'context', text: `\`scale ${instance} 1\` wakes it up.` },
       ]);
     }
-    const urls = await instanceUrls(ctx, instance, result.bundle.namespace);
+    const urls = await ctx.ops.urls(result.bundle).catch(() => [] as string[]);
     return outcomeMessage(instance, `scaled to ${replicas} controller${replicas === 1 ? '' : 's'}`, result.outcome, [
       { type: 'fields', fields: [{ label: 'Controllers', value: String(replicas) }, ...(urls[0] ? [{ label: 'URL', value: urls[0] }] : [])] },
     ], filesOnly(ctx));

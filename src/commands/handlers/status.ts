@@ -109,12 +109,3 @@ function cascState(casc: InstanceStatus['casc']): string {
   return casc.live === casc.desired ? `up to date (${casc.live})` : `reload pending: live ${casc.live}, desired ${casc.desired}`;
 }
 
-/** Where to open Jenkins, for result messages; a status failure never spoils a successful deploy. */
-export async function instanceUrls(ctx: HandlerContext, instance: string, namespace?: string): Promise<string[]> {
-  try {
-    const [s] = await ctx.ops.status(instance, namespace);
-    return s?.urls ?? [];
-  } catch {
-    return [];
-  }
-}

@@ -143,7 +143,7 @@ export async function createNamespace({ client }: ClusterContext, name: string):
 }
 
 /** How many API requests one plan or apply keeps in flight. */
-const CONCURRENCY = 6;
+const CONCURRENCY = 10;
 
 /**
  * Apply waves: what others need comes in an earlier wave; objects of one wave go concurrently. The namespace first;

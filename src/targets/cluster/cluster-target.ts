@@ -20,7 +20,7 @@ import { waitCascReload } from './casc-wait.js';
 import type { ClusterContext, ClusterSettings } from './context.js';
 import { deleteInstance } from './delete.js';
 import { waitReady } from './rollout-wait.js';
-import { instanceStatus } from './status.js';
+import { bundleUrls, instanceStatus } from './status.js';
 
 export interface ClusterTargetOptions extends Partial<ClusterSettings> {
   description?: string;
@@ -139,6 +139,10 @@ export class ClusterTarget implements Target {
 
   async status(instance: string, namespace: string): Promise<InstanceStatus> {
     return instanceStatus(this.ctx, instance, namespace, await this.loadValues(instance, namespace));
+  }
+
+  urls(bundle: Bundle): Promise<string[]> {
+    return bundleUrls(this.ctx, bundle);
   }
 
   delete(bundle: Bundle, options: { purge: boolean; onProgress?: ProgressSink }): Promise<DeleteResult> {

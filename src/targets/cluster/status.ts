@@ -1,11 +1,38 @@
 // `status`: what runs of an instance — replicas, controller pods, volumes, URLs, agent pods, JCasC live vs desired.
-import type { KubeObject } from '../../render/bundle.js';
+import type { Bundle, KubeObject } from '../../render/bundle.js';
 import type { Values } from '../../instance/index.js';
 import { ANNOTATION_CASC_REVISION, LABEL_AGENT_CONTROLLER, LABEL_AGENT_INSTANCE, controllerSelector, names, selectorString } from '../../instance/naming.js';
 import type { InstanceStatus } from '../../operations/target.js';
 import { cascLoaded } from './casc-wait.js';
 import { ownedClaims, type ClusterContext } from './context.js';
 import { controllerPod, serviceUrls, volume } from './status-view.js';
+
+interface IngressValues {
+  enabled?: boolean;
+  host?: string;
+  path?: string;
+  tlsSecret?: string;
+}
+
+/** The Ingress' URL for a host (`https` with TLS), when the instance has an Ingress. */
+function externalUrl(ingress: IngressValues | undefined): ((host: string) => string) | undefined {
+  return ingress?.enabled && ingress.host ? (host) => `${ingress.tlsSecret ? 'https' : 'http'}://${host}${ingress.path ?? '/'}` : undefined;
+}
+
+/**
+ * A deployed bundle's URLs, Ingress first: a ClusterIP instance's come from its spec alone; a NodePort or
+ * LoadBalancer one reads its Service (the assigned port, the balancer's address) and the nodes, in one round trip.
+ */
+export async function bundleUrls(ctx: ClusterContext, bundle: Bundle): Promise<string[]> {
+  const { spec, instance, namespace } = bundle;
+  const exposed = spec.service.type !== 'ClusterIP';
+  const [service, nodes] = exposed
+    ? await Promise.all([ctx.client.readService(namespace, names.httpService(instance)), ctx.client.listNodes().then((l) => l.items)])
+    : [undefined, []];
+  const urls = serviceUrls(service, nodes, { name: names.httpService(instance), namespace, port: spec.service.port, clusterDomain: spec.clusterDomain });
+  const external = externalUrl(spec.ingress);
+  return external ? [external(spec.ingress!.host!), ...urls] : urls;
+}
 
 /** `values` are the instance's stored values (undefined when it was never deployed or they are gone). */
 export async function instanceStatus(ctx: ClusterContext, instance: string, namespace: string, values: Values | undefined): Promise<InstanceStatus> {
@@ -56,8 +83,8 @@ export async function instanceStatus(ctx: ClusterContext, instance: string, name
     if (check && check.running > 0 && check.loaded.length >= check.running) base.casc.live = desired;
   }
   // Through the Ingress first: the address people are meant to use (and the one Jenkins links to).
-  const ingress = values?.ingress as { enabled?: boolean; host?: string; path?: string; tlsSecret?: string } | undefined;
-  const external = ingress?.enabled && ingress.host ? (host: string) => `${ingress.tlsSecret ? 'https' : 'http'}://${host}${ingress.path ?? '/'}` : undefined;
+  const ingress = values?.ingress as IngressValues | undefined;
+  const external = externalUrl(ingress);
   if (external) base.urls = [external(ingress!.host!), ...base.urls];
   base.controllers.forEach((controller, i) => {
     const ownUrls = own[i] ? serviceUrls(own[i], nodes, { name: controller.name, namespace, port, ...(clusterDomain ? { clusterDomain } : {}) }) : base.urls;

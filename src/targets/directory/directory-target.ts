@@ -162,6 +162,11 @@ export class DirectoryTarget implements Target {
     return { status: 'ready', message: `JCasC revision ${bundle.cascRevision} written to ${join(this.folder(bundle.instance), 'jenkins.yaml')} (directory target: no controller to reload)` };
   }
 
+  async urls(bundle: Bundle): Promise<string[]> {
+    const { instance, namespace, spec } = bundle;
+    return [`http://${instance}.${namespace}.svc.${spec.clusterDomain}:${spec.service.port}/ (once applied to a cluster)`];
+  }
+
   async status(instance: string, namespace: string): Promise<InstanceStatus> {
     const values = await this.loadValues(instance);
     const manifests = [...this.readManifests(instance).values()];
