@@ -42,3 +42,23 @@ describe('deploy/Dockerfile', () => {
     expect(dockerfile).toMatch(/^CMD \["start"\]$/m);
   });
 });
+
+describe('deploy/Dockerfile build stage', () => {
+  const buildStage = dockerfile.split(/^FROM /m)[1]!;
+  const copied = [...buildStage.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
+  const before = (what: string) => buildStage.indexOf(what) < buildStage.indexOf('RUN npm ci');
+
+  it('copies everything tsconfig.build.json compiles before the build runs', () => {
+    const include = (JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as { include: string[] }).include;
+    for (const pattern of include) {
+      const folder = pattern.replace(/\/\*\*.*$/, '').replace(/\/[^/]*\.ts$/, '');
+      expect({ pattern, copied: copied.some((c) => folder === c || folder.startsWith(`${c}/`)) }).toEqual({ pattern, copied: true });
+    }
+    expect(before('COPY test/support/apiserver')).toBe(true);
+  });
+
+  it('has the templates when the build precompiles them for the bundles', () => {
+    expect(copied).toContain('templates');
+    expect(before('COPY templates')).toBe(true);
+  });
+});
