@@ -94,7 +94,11 @@ export function findCluster(options: ConnectionOptions = {}): Connection | undef
     usePooledAgents(inCluster, env);
     return { kubeConfig: inCluster, source: 'in-cluster', description: `cluster in-cluster (${inCluster.getCurrentCluster()?.server ?? 'kubernetes.default'})` };
   }
-  if (files.length === 0) return undefined;
+  if (files.length === 0) {
+    // Asking for a context means a cluster was meant: never fall back to the dry-run directory in silence.
+    if (options.context) throw new ConnectionError(`context "${options.context}" was asked for, but no kubeconfig was found (--kubeconfig, KUBECONFIG or ~/.kube/config)`);
+    return undefined;
+  }
   const file = files.join(delimiter);
 
   const contexts = kc.getContexts().map((c) => c.name);

@@ -80,6 +80,12 @@ describe('which kubeconfig, like kubectl (client-go clientcmd loading rules)', (
     expect(kubeConfig.getContexts().map((c) => c.name)).toEqual(['work', 'other', 'third']);
   });
 
+  it('--context without any kubeconfig is an error, never a silent fall back to the dry-run directory', () => {
+    const nowhere = join(dir, 'nohome');
+    expect(findCluster({ env: {}, home: nowhere })).toBeUndefined();
+    expect(() => findCluster({ context: 'prod', env: {}, home: nowhere })).toThrow('context "prod" was asked for, but no kubeconfig was found');
+  });
+
   it('a file that cannot be parsed is named in the error', () => {
     const broken = join(dir, 'broken');
     writeFileSync(broken, 'clusters: [ {');
