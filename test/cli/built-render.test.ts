@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bundleStream, renderBundle } from '../../src/render/index.js';
 import { seedSpecFile, specFromFile } from '../helpers/render.js';
+import { moduleTraceHooks } from '../helpers/module-trace.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const build = join(repo, 'node_modules', '.cache', 'jenkins-chatops-built-render-test');
@@ -35,22 +36,8 @@ beforeAll(async () => {
 /** Every file the process loads, ES modules and CommonJS alike. */
 function renderTraced(args = ['render'], stderr = ''): { stdout: string; loaded: string[] } {
   const trace = join(tmp, 'trace.txt');
-  const hooks = join(tmp, 'hooks.mjs');
   writeFileSync(trace, '');
-  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(process.env.TRACE_FILE, result.url + '\\n');
-  return result;
-}
-`);
-  const register = join(tmp, 'register.mjs');
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
-  const cjs = join(tmp, 'cjs-trace.cjs');
-  writeFileSync(cjs, `const Module = require('node:module'); const { appendFileSync } = require('node:fs');
-const resolve = Module._resolveFilename;
-Module._resolveFilename = function (...args) { const file = resolve.apply(this, args); appendFileSync(process.env.TRACE_FILE, file + '\\n'); return file; };
-`);
+  const { register, cjs } = moduleTraceHooks(tmp);
   const result = spawnSync(process.execPath, ['--require', cjs, '--import', register, entry, ...args], {
     cwd: tmp, env: { ...process.env, TRACE_FILE: trace }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 60_000,
   });

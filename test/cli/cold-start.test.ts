@@ -7,21 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { moduleTraceHooks } from '../helpers/module-trace.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'jc-cold-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const hooks = join(tmp, 'trace-hooks.mjs');
-writeFileSync(hooks, `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(process.env.TRACE_FILE, result.url + '\\n');
-  return result;
-}
-`);
-const register = join(tmp, 'trace.mjs');
-writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
+const { register } = moduleTraceHooks(tmp);
 
 function modulesLoadedBy(...args: string[]): string[] {
   const trace = join(tmp, `trace-${args.join('_').replace(/\W/g, '')}.txt`);
