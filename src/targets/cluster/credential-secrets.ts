@@ -14,7 +14,7 @@ export class CredentialSecretError extends Error {
   override name = 'CredentialSecretError';
   constructor(readonly instance: string, readonly problems: string[]) {
     super(
-      `${instance} cannot be deployed; nothing was changed. The credentials name Secrets you create in the instance's namespace ` +
+      `${instance} cannot be deployed; no object of it was applied. The credentials name Secrets you create in the instance's namespace ` +
         `(jenkins-chatops never creates them):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
   }

@@ -11,7 +11,7 @@ const ENFORCE = 'pod-security.kubernetes.io/enforce';
 export class PodSecurityError extends Error {
   override name = 'PodSecurityError';
   constructor(readonly instance: string, readonly problems: string[]) {
-    super(`${instance} cannot be deployed; nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`${instance} cannot be deployed; no object of it was applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
