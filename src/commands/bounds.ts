@@ -121,7 +121,7 @@ export function checkBounds(next: InstanceSpec, base: InstanceSpec | undefined, 
   if (next.controller.adminSecret !== base?.controller.adminSecret) {
     throw new BoundsError('controller.adminSecret', next.controller.adminSecret ?? '(default)', 'the admin Secret is always the instance\'s own; only a values file on the command line may name another');
   }
-  next.agents.templates.forEach((t, i) => checkTemplate(t, base?.agents.templates.find((b) => b.name === t.name), `agents.templates[${i}]`, bounds, source));
+  next.agents.templates.forEach((t, i) => checkTemplate(t, base?.agents.templates.find((b) => b.name === t.name), `agents.templates[${i}]`));
   checkPlacement(next.controller, base?.controller, 'controller');
   // Every in-cluster address ends in it, agents' tunnel included: another domain would send agents (and their
   // connection secrets) to a host outside the cluster.
@@ -167,32 +167,29 @@ export const TEMPLATE_RULES = {
   secretEnvVars: "a Secret's key in every build's environment (the admin password, say); only a values file on the command line may set it",
   annotations: 'agent pod annotations are acted on by other controllers (sidecar and secret injectors, AppArmor); only a values file on the command line may set them',
   yaml: 'raw pod YAML can give agent pods anything (host access, privileges, any volume); only a values file on the command line may set it',
+  hostPath: "a node directory mounted into builds could hold another instance's Jenkins home (static storage lives under the policy's hostPaths) or the node's own files; only a values file on the command line may mount one",
 } as const;
 
 /**
  * Keys of a pod template that reach beyond the agent namespace's own pods: never from chat. Only what the change
  * introduces is judged: what the stored values already hold (set by the admin) may stay.
  */
-function checkTemplate(t: PodTemplateSpec, base: PodTemplateSpec | undefined, at: string, bounds: BoundsConfig, source: BoundsSource): void {
+function checkTemplate(t: PodTemplateSpec, base: PodTemplateSpec | undefined, at: string): void {
   if (t.serviceAccount !== base?.serviceAccount) {
     throw new BoundsError(`${at}.serviceAccount`, t.serviceAccount ?? '(default)', "a pod template's service account carries its own cluster permissions; only a values file on the command line may set it");
   }
   checkPlacement(t, base, at);
-  const hostPath = (key: string, path: string) => {
-    const problem = hostPathProblem(path, bounds.hostPaths);
-    if (problem) throw new BoundsError(key, path, `${problem} (${source.hostPaths})`);
-  };
   // emptyDir and configMap volumes stay inside the agent's own pod and namespace: allowed from chat.
   for (const [j, v] of (t.volumes ?? []).entries()) {
     if ((base?.volumes ?? []).some((b) => same(b, v))) continue;
     const key = `${at}.volumes[${j}]`;
-    if (v.type === 'hostPath') hostPath(`${key}.hostPath`, v.hostPath);
+    if (v.type === 'hostPath') throw new BoundsError(`${key}.hostPath`, v.hostPath, TEMPLATE_RULES.hostPath);
     if (v.type === 'secret') throw new BoundsError(`${key}.secretName`, v.secretName, TEMPLATE_RULES.secretVolume);
     if (v.type === 'persistentVolumeClaim') throw new BoundsError(`${key}.claimName`, v.claimName, TEMPLATE_RULES.claim);
   }
   const ws = t.workspaceVolume;
   if (ws && !same(ws, base?.workspaceVolume)) {
-    if (ws.type === 'hostPath') hostPath(`${at}.workspaceVolume.hostPath`, ws.hostPath);
+    if (ws.type === 'hostPath') throw new BoundsError(`${at}.workspaceVolume.hostPath`, ws.hostPath, TEMPLATE_RULES.hostPath);
     if (ws.type === 'persistentVolumeClaim') throw new BoundsError(`${at}.workspaceVolume.claimName`, ws.claimName, TEMPLATE_RULES.claim);
   }
   for (const [name, ref] of Object.entries(t.secretEnvVars ?? {})) {

@@ -32,14 +32,16 @@ describe('agent volumes from chat', () => {
     expect(() => checkBounds(spec({ volumes: [{ type: 'secret', secretName: 'ci-admin', mountPath: '/s' }] }), undefined, DEFAULT_BOUNDS, source, trusted)).toThrow(/volumes\[0\]\.secretName=ci-admin/);
   });
 
-  it('allows a node directory under the policy, and refuses one outside it or a system directory, naming key and rule', () => {
-    expect(refusal({ volumes: [{ type: 'hostPath', hostPath: '/data/jenkins/cache', mountPath: '/cache' }] })).toBeUndefined();
-    const outside = refusal({ volumes: [{ type: 'emptyDir', mountPath: '/tmp/x' }, { type: 'hostPath', hostPath: '/srv/other', mountPath: '/cache' }] });
-    expect(outside?.key).toBe('agents.templates[0].volumes[1].hostPath');
-    expect(outside?.message).toMatch(/hostPath=\/srv\/other is not allowed: not under an allowed directory \(\/data\/jenkins\) \(CHATOPS_HOST_PATHS\)/);
-    expect(refusal({ volumes: [{ type: 'hostPath', hostPath: '/var/run/docker.sock', mountPath: '/var/run/docker.sock' }] })?.message).toMatch(/\/var\/run is a system directory/);
-    expect(refusal({ workspaceVolume: { type: 'hostPath', hostPath: '/etc' } })?.key).toBe('agents.templates[0].workspaceVolume.hostPath');
-    expect(refusal({ workspaceVolume: { type: 'hostPath', hostPath: '/data/jenkins/ws' } })).toBeUndefined();
+  it('refuses every node directory from chat, even under the policy\'s hostPaths (where other instances\' static homes live)', () => {
+    for (const [template, key] of [
+      [{ volumes: [{ type: 'emptyDir', mountPath: '/tmp/x' }, { type: 'hostPath', hostPath: '/data/jenkins/jenkins/prod-0', mountPath: '/cache' }] }, 'agents.templates[0].volumes[1].hostPath'],
+      [{ volumes: [{ type: 'hostPath', hostPath: '/srv/other', mountPath: '/cache' }] }, 'agents.templates[0].volumes[0].hostPath'],
+      [{ workspaceVolume: { type: 'hostPath', hostPath: '/data/jenkins/ws' } }, 'agents.templates[0].workspaceVolume.hostPath'],
+    ] as Array<[Values, string]>) {
+      const refused = refusal(template);
+      expect(refused?.key).toBe(key);
+      expect(refused?.message).toMatch(/could hold another instance's Jenkins home .*only a values file on the command line may mount one/);
+    }
   });
 
   it.each<[string, Values, string, RegExp]>([

@@ -224,9 +224,9 @@ describe('a chat user allowed only on dev', () => {
     [`deploy dev ${V}.type=secret ${V}.secretName=dev-admin ${V}.mountPath=/s`, /volumes\[0\]\.secretName/, /a Secret volume hands the Secret/],
     [`deploy dev ${V}.type=persistentVolumeClaim ${V}.claimName=jenkins-home-prod-0 ${V}.mountPath=/prod`, /volumes\[0\]\.claimName/, /another instance's Jenkins home/],
     ['deploy dev agents.templates[0].secretEnvVars.T.secret=dev-casc-reload-token agents.templates[0].secretEnvVars.T.key=token', /secretEnvVars\.T/, /only a values file on the command line/],
-    [`deploy dev ${V}.type=hostPath ${V}.hostPath=/etc ${V}.mountPath=/host`, /volumes\[0\]\.hostPath/, /\/etc is a system directory/],
-    [`deploy dev ${V}.type=hostPath ${V}.hostPath=/srv/other ${V}.mountPath=/host`, /volumes\[0\]\.hostPath/, /not under an allowed directory \(\/data\/jenkins\)/],
-    ['deploy dev agents.templates[0].workspaceVolume.type=hostPath agents.templates[0].workspaceVolume.hostPath=/var/lib/kubelet', /workspaceVolume\.hostPath/, /system directory/],
+    [`deploy dev ${V}.type=hostPath ${V}.hostPath=/etc ${V}.mountPath=/host`, /volumes\[0\]\.hostPath/, /only a values file on the command line may mount one/],
+    [`deploy dev ${V}.type=hostPath ${V}.hostPath=/data/jenkins/jenkins/prod-0 ${V}.mountPath=/prod`, /volumes\[0\]\.hostPath/, /could hold another instance's Jenkins home/],
+    ['deploy dev agents.templates[0].workspaceVolume.type=hostPath agents.templates[0].workspaceVolume.hostPath=/var/lib/kubelet', /workspaceVolume\.hostPath/, /only a values file on the command line may mount one/],
     ['deploy dev "agents.templates[0].annotations.note=a\nb: ${ADMIN_PASSWORD}"', /annotations\.note/, /acted on by other controllers/],
     ['deploy dev "agents.templates[0].yaml=metadata: {annotations: {a: \'${ADMIN_PASSWORD}\'}}"', /templates\[0\]\.yaml/, /raw pod YAML/],
   ])('cannot hand builds a Secret, a claim, a node directory, annotations or raw pod YAML: %s', async (text, ...patterns) => {
