@@ -25,10 +25,20 @@ const TEMPLATE_REFERENCES = new Set(['jenkins.securityRealm.local.users[0].id', 
  */
 const OWN_POD_REFERENCES: Array<[RegExp, RegExp]> = [
   [/^jenkins\.clouds\[0\]\.kubernetes\.(jenkinsUrl)$|^unclassified\.location\.url$/, /^http:\/\/\$\{POD_NAME\}\.[a-z0-9-]+\.svc\.[a-z0-9.-]+:\d+\/$/],
+  // A fleet behind an Ingress: each controller links to its own host, `<pod>.<ingress.host>`.
+  [/^unclassified\.location\.url$/, /^https?:\/\/\$\{POD_NAME\}\.[a-z0-9.-]+\/([A-Za-z0-9._~-]+\/)*$/],
   [/^jenkins\.clouds\[0\]\.kubernetes\.jenkinsTunnel$/, /^\$\{POD_NAME\}\.[a-z0-9-]+\.svc\.[a-z0-9.-]+:\d+$/],
   [/^jenkins\.clouds\[0\]\.kubernetes\.podLabels\[1\]\.value$/, /^\$\{POD_NAME\}$/],
 ];
-const generatedOwnPod = (path: string, text: string) => OWN_POD_REFERENCES.some(([where, what]) => where.test(path) && what.test(text));
+/**
+ * Where the generator reads a credential's value from the files the controller's secrets folder holds: the whole
+ * value is one reference to a `credential-<id>-<key>` file, nothing the user typed around it.
+ */
+const CREDENTIAL_FIELD = /^credentials\.system\.domainCredentials\[0\]\.credentials\[\d+\]\.(usernamePassword\.(username|password)|string\.secret|basicSSHUserPrivateKey\.(username|passphrase|privateKeySource\.directEntry\.privateKey)|file\.(fileName|secretBytes))$/;
+const CREDENTIAL_REFERENCE = /^\$\{(readFile:|readFileBase64:)?(\/[a-z/]+\/)?credential-[A-Za-z0-9_.-]+-(username|password|text|passphrase|privateKey|fileName|data)(:-)?\}$/;
+
+const generatedOwnPod = (path: string, text: string) =>
+  OWN_POD_REFERENCES.some(([where, what]) => where.test(path) && what.test(text)) || (CREDENTIAL_FIELD.test(path) && CREDENTIAL_REFERENCE.test(text));
 
 /** Every key path of a document, list items collapsed to `[]`: `jenkins.clouds[].kubernetes.templates[].name`. */
 export function keyPaths(node: unknown, prefix = '', out = new Set<string>()): Set<string> {
@@ -66,6 +76,24 @@ const richTemplate = {
   tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'ci', effect: 'NoSchedule', tolerationSeconds: 30 }, { operator: 'Exists' }],
   containers: [tool],
 };
+// Every key of issue 13, with the user-chosen map keys the value generators use (annotation names, fragment names).
+const richAgent = {
+  preset: 'jnlp', name: 'volumes',
+  volumes: [
+    { type: 'emptyDir', mountPath: '/cache', memory: true },
+    { type: 'configMap', mountPath: '/conf', configMapName: 'settings', subPath: 'conf', optional: true },
+    { type: 'secret', mountPath: '/secret', secretName: 'sonar', defaultMode: '0440', optional: true },
+    { type: 'persistentVolumeClaim', mountPath: '/claim', claimName: 'shared', readOnly: true },
+    { type: 'hostPath', mountPath: '/host', hostPath: '/data/jenkins/x', readOnly: true },
+  ],
+  workspaceVolume: { type: 'emptyDir', memory: true },
+  imagePullSecrets: ['regcred', 'pull.secret'],
+  secretEnvVars: { TOKEN: { secret: 'sonar', key: 'token', optional: true }, PW: { secret: 'sonar', key: 'a.b' } },
+  annotations: { team: 'a', 'example.com/note': 'b' },
+  yaml: 'metadata:\n  annotations:\n    a: b\nspec:\n  securityContext:\n    fsGroup: 1000\n',
+  yamlMergeStrategy: 'override',
+  tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'ci', effect: 'NoSchedule' }],
+};
 const CLEAN_VALUES: Values[] = [
   { name: 'clean' },
   {
@@ -75,6 +103,37 @@ const CLEAN_VALUES: Values[] = [
     persistence: { mode: 'static', hostPath: '/data/jenkins', node: 'node-1' },
     agents: { namespace: 'agents', webSocket: true, templates: [richTemplate, { preset: 'node' }, { preset: 'jnlp' }] },
   },
+  {
+    name: 'clean', clusterDomain: 'corp.internal',
+    controller: {
+      plugins: ['kubernetes', 'configuration-as-code', 'job-dsl:latest'], nodeSelector: { 'kubernetes.io/os': 'linux', disk: 'ssd', team: 'a' },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'ci', effect: 'NoSchedule', tolerationSeconds: 30 }],
+      priorityClassName: 'high', podAnnotations: { team: 'a', 'backup.velero.io/backup-volumes': 'b' },
+      podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+    },
+    ingress: {
+      enabled: true, host: 'ci.example.com', className: 'nginx', path: '/jenkins/', tlsSecret: 'ci-tls',
+      annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0', 'cert-manager.io/cluster-issuer': 'x' },
+    },
+    metrics: { enabled: true, serviceMonitor: true },
+    networkPolicy: { enabled: true },
+    jcasc: { extra: { mail: 'unclassified:\n  location:\n    adminAddress: "ci@example.com"\n', jobs: 'jobs:\n  - script: "x"\n' }, trusted: ['mail'] },
+    credentials: [
+      { id: 'github', type: 'usernamePassword', secret: 'github-bot', description: 'd' },
+      { id: 'slack-token', type: 'secretText', secret: 'slack', description: 'd' },
+      { id: 'ssh', type: 'sshPrivateKey', secret: 'ssh', description: 'd' },
+      { id: 'file', type: 'file', secret: 'file', description: 'd' },
+    ],
+    agents: {
+      templates: [
+        richAgent,
+        { preset: 'node', name: 'ws-host', workspaceVolume: { type: 'hostPath', hostPath: '/data/jenkins/ws' } },
+        { preset: 'maven', name: 'ws-claim', workspaceVolume: { type: 'persistentVolumeClaim', claimName: 'ws', readOnly: true } },
+      ],
+    },
+  },
+  // The agent port opened to agents in their own namespace.
+  { name: 'clean', agents: { namespace: 'agents' }, networkPolicy: { enabled: true } },
   {
     name: 'clean', controller: { replicas: 0 }, service: { type: 'LoadBalancer', nodePort: 30081 },
     persistence: { mode: 'dynamic', storageClass: 'standard', accessMode: 'ReadWriteMany' },

@@ -24,15 +24,17 @@ type Outcome = { kind: 'bundle'; problems: string[] } | { kind: 'spec-error'; pr
 
 function outcomeOf(values: Values): Outcome {
   let spec;
+  let bundle;
   try {
     spec = resolveSpec([{ values }]);
+    // A spec that validates must render: a RenderError here is a generator bug, not bad input. Extra JCasC is judged
+    // against the generated document, so a fragment that would clash with it is a SpecError of the render.
+    bundle = renderBundle(spec);
   } catch (err) {
     if (!(err instanceof SpecError)) throw err;
     const problems = err.issues.length === 0 ? ['SpecError without issues'] : err.issues.flatMap((i) => unclearIssue(i) ?? []);
     return { kind: 'spec-error', problems };
   }
-  // A spec that validates must render: a RenderError here is a generator bug, not bad input.
-  const bundle = renderBundle(spec);
   // The renderer parsed each object from its YAML text: check those objects rather than parse the text again.
   const files = { casc: bundle.casc, manifests: bundle.objects.map((o) => ({ file: o.file, object: o.object })) };
   const problems = outputProblems(files, spec);

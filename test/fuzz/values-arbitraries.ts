@@ -64,6 +64,18 @@ export function shapedValues(wrong: 0 | 1): fc.Arbitrary<Values> {
     { requiredKeys: ['name', 'image'] },
   );
 
+  // Paths: good ones, and the ones a path must never be (traversal, newline, the workspace, a system directory).
+  const path = pick(['/cache', '/home/jenkins/.m2', '/data/jenkins/x'], ['/', '../etc', '/a\nb: c', '/home/jenkins/agent', '/etc', 'relative']);
+  const volume = fc.oneof(
+    fc.record({ type: pick(['emptyDir'], ['nfs']), mountPath: path, memory: mostly(fc.boolean()) }, { requiredKeys: ['type', 'mountPath'] }),
+    fc.record({ type: fc.constant('configMap'), mountPath: path, configMapName: mostly(fc.constantFrom('settings', 'a.b')), subPath: pick(['conf'], ['../x']) }, { requiredKeys: ['type', 'mountPath', 'configMapName'] }),
+    fc.record({ type: fc.constant('secret'), mountPath: path, secretName: mostly(fc.constantFrom('ci-admin', 'sonar')), defaultMode: pick(['0440', '644'], ['999', 440 as unknown as string]) }, { requiredKeys: ['type', 'mountPath', 'secretName'] }),
+    fc.record({ type: fc.constant('hostPath'), mountPath: path, hostPath: path }, { requiredKeys: ['type', 'mountPath', 'hostPath'] }),
+  );
+  // Well-typed lists keep what must be unique unique (mount paths, ids); with wrong leaves, duplicates are a near miss.
+  const uniqueBy = <T>(list: fc.Arbitrary<T[]>, key: (item: T) => unknown): fc.Arbitrary<T[]> =>
+    wrong ? list : list.map((items) => items.filter((item, i) => items.findIndex((other) => key(other) === key(item)) === i));
+
   const template = fc.record(
     {
       preset: mostly(fc.constantFrom('jnlp', 'maven', 'node'), 12),
@@ -81,6 +93,13 @@ export function shapedValues(wrong: 0 | 1): fc.Arbitrary<Values> {
       serviceAccount: mostly(fc.constantFrom('builder', 'default')),
       envVars,
       containers: mostly(fc.array(container, { maxLength: 2 })),
+      volumes: mostly(uniqueBy(fc.array(volume, { maxLength: 2 }), (v) => JSON.stringify((v as { mountPath?: unknown }).mountPath))),
+      workspaceVolume: mostly(fc.oneof(fc.record({ type: pick(['emptyDir'], ['nfs']), memory: mostly(fc.boolean()) }), fc.record({ type: fc.constant('hostPath'), hostPath: path }))),
+      imagePullSecrets: mostly(fc.array(fc.constantFrom('regcred', 'pull.secret'), { maxLength: 2 })),
+      secretEnvVars: mostly(fc.dictionary(fc.constantFrom('TOKEN', 'PW'), fc.record({ secret: mostly(fc.constantFrom('sonar', 'ci-admin')), key: mostly(fc.constantFrom('token', 'a.b')) }), { maxKeys: 2 })),
+      annotations: mostly(fc.dictionary(fc.constantFrom('team', 'example.com/note'), freeText, { maxKeys: 2 })),
+      yaml: wrong ? mostly(fc.oneof(freeText, fc.constantFrom('spec:\n  hostNetwrk: true\n'))) : fc.constantFrom('spec:\n  securityContext:\n    fsGroup: 1000\n', 'metadata:\n  annotations:\n    a: "${ADMIN}"\n'),
+      yamlMergeStrategy: pick(['merge', 'override'], ['replace']),
     },
     { requiredKeys: ['preset'] },
   );
@@ -101,6 +120,10 @@ export function shapedValues(wrong: 0 | 1): fc.Arbitrary<Values> {
       systemMessage: freeText,
       numExecutors: smallInt(0, 32),
       sessionAffinity: mostly(fc.boolean()),
+      nodeSelector: labelMap,
+      priorityClassName: mostly(fc.constantFrom('ci-controllers', 'high')),
+      podAnnotations: mostly(fc.dictionary(fc.constantFrom('team', 'backup.velero.io/backup-volumes'), freeText, { maxKeys: 2 })),
+      podDisruptionBudget: mostly(fc.record({ enabled: mostly(fc.boolean()), maxUnavailable: smallInt(0, 3) }, { requiredKeys: ['enabled'] })),
     },
     { requiredKeys: [] },
   );
@@ -150,6 +173,42 @@ export function shapedValues(wrong: 0 | 1): fc.Arbitrary<Values> {
       service: mostly(service, 10),
       persistence: mostly(persistence, 10),
       agents: mostly(agents, 10),
+      clusterDomain: pick(['cluster.local', 'corp.internal'], ['Cluster.Local', 'a..b']),
+      ingress: mostly(fc.record({
+        enabled: mostly(fc.boolean()),
+        host: pick(['ci.example.com', 'jenkins.corp'], ['*.example.com', 'ci example']),
+        className: mostly(fc.constantFrom('nginx', 'traefik')),
+        path: pick(['/', '/jenkins/'], ['jenkins', '/a b/']),
+        tlsSecret: mostly(fc.constantFrom('ci-tls', 'wild.card')),
+        annotations: mostly(fc.dictionary(fc.constantFrom('nginx.ingress.kubernetes.io/proxy-body-size', 'cert-manager.io/cluster-issuer'), freeText, { maxKeys: 2 })),
+      }, { requiredKeys: wrong ? ['enabled'] : ['enabled', 'host'] })),
+      // A ServiceMonitor needs the metrics on: well-typed values say so.
+      metrics: mostly(fc.record({ enabled: mostly(fc.boolean()), serviceMonitor: mostly(fc.boolean()) }, { requiredKeys: ['enabled'] })
+        .map((m) => (wrong || !m.serviceMonitor ? m : { ...m, enabled: true }))),
+      networkPolicy: mostly(fc.record({ enabled: mostly(fc.boolean()) })),
+      // Extra JCasC: hostile text where a YAML document goes, and documents that try the generated keys or ${…}.
+      jcasc: mostly(fc.record({
+        extra: mostly(fc.dictionary(
+          fc.constantFrom('mail', 'jobs', ...(wrong ? ['jenkins', 'Bad Name'] : [])),
+          fc.oneof(
+            fc.constantFrom('unclassified:\n  location:\n    adminAddress: "ci@example.com"\n', 'appearance:\n  themeManager:\n    disableUserThemes: true\n', 'tool:\n  git:\n    installations:\n      - name: "${ADMIN_PASSWORD}"\n        home: git\n'),
+            ...(wrong ? [freeText as fc.Arbitrary<string>, fc.constantFrom('unclassified:\n  location:\n    url: "https://evil.example/"\n', 'jenkins:\n  clouds: []\n')] : []),
+          ),
+          { maxKeys: 2 },
+        )),
+        trusted: mostly(fc.array(fc.constantFrom('mail', 'jobs'), { maxLength: 1 })),
+      }, { requiredKeys: [] }).map((j) => {
+        // Well-typed: only fragments that exist are trusted.
+        if (wrong || !Array.isArray(j.trusted)) return j;
+        const names = Object.keys((j.extra ?? {}) as object);
+        return { ...j, trusted: (j.trusted as string[]).filter((n) => names.includes(n)) };
+      })),
+      credentials: mostly(uniqueBy(fc.array(fc.record({
+        id: pick(['github', 'slack-token'], ['a b']),
+        type: pick(['usernamePassword', 'secretText', 'sshPrivateKey', 'file'], ['certificate']),
+        secret: pick(['github-bot', 'team-tokens'], ['ci-admin', 'ci-casc-reload-token']),
+        description: freeText,
+      }, { requiredKeys: ['id', 'type', 'secret'] }), { maxLength: 2 }), (c) => c.id)),
     },
     { requiredKeys: ['name'] },
   );
