@@ -1,6 +1,6 @@
 // Message builders shared by the handlers: errors, plans as readable lists, short values.
 import { fieldChangeLines, isDocumentChange, shortValue as short, truncate, unifiedDiff, type DiffOptions } from './format.js';
-import { BusyError, type Plan } from '../operations/target.js';
+import { BusyError, ClusterChangedError, type Plan } from '../operations/target.js';
 import { UnknownInstanceError } from '../operations/index.js';
 import { SpecError } from '../instance/index.js';
 import { COMMANDS, commandHelp, UsageError } from './grammar.js';
@@ -78,6 +78,15 @@ export function messageForError(err: unknown): Message {
       { type: 'text', text: `\`${truncate(err.key, 200)}\` = \`${truncate(err.value, 200)}\`: ${err.rule}.` },
       { type: 'context', text: 'Nothing was changed. The bot\'s admin sets these bounds (README: Authorization).' },
     ], 'refused');
+  }
+  if (err instanceof ClusterChangedError) {
+    return {
+      tone: 'warning', title: `${err.instance} changed since the preview`, ephemeral: true, failure: 'operation',
+      blocks: [
+        { type: 'list', items: limit(err.objects) },
+        { type: 'context', text: 'Nothing was applied: what you agreed to is no longer what a deploy would do. Run the command again to see the current plan.' },
+      ],
+    };
   }
   if (err instanceof BusyError) {
     return { tone: 'warning', title: `${err.instance} is busy`, blocks: [{ type: 'text', text: err.message }], ephemeral: true, failure: 'operation' };

@@ -92,7 +92,7 @@ describe('deploy --yes round trips', () => {
     const from = server.requests.length;
     const { out, exitCode } = await commandLine(target)(['ci', 'replicas=2']);
     expect(exitCode).toBe(1);
-    expect(out).toMatch(/the cluster changed since the preview: Service\/ci-agent \(unchanged → create\); nothing was applied to ci\. Run the command again/);
+    expect(out).toMatch(/ci changed since the preview\n.*Service\/ci-agent \(unchanged → create\)\n.*Nothing was applied: what you agreed to is no longer what a deploy would do\. Run the command again/);
     const written = server.requests.slice(from).filter((r) => ['create', 'update', 'patch'].includes(r.verb) && r.query.dryRun === undefined && !r.path.includes('/leases'));
     expect(written).toEqual([]);
     expect(server.get('StatefulSet', 'jenkins', 'ci')!.spec.replicas).toBe(1);
