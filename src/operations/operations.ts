@@ -1,7 +1,7 @@
 // deploy / scale / status / delete: load stored values → layer the changes → resolve → render → lock → apply → wait.
 import { hostname } from 'node:os';
 import type { Bundle } from '../render/bundle.js';
-import { renderBundle } from '../render/index.js';
+import { cascStream, renderBundle } from '../render/index.js';
 import type { PlanSnapshot, ProgressSink, Target } from './target.js';
 import { clone, deepMerge, isPlainObject, loadSources, mergeLayers, resolveSpec, type InstanceSpec, type SpecSources, type Values } from '../instance/index.js';
 import type { Actor, DeployRequest, DeployResult, Operations } from './api.js';
@@ -187,7 +187,7 @@ export function createOperations(target: Target, options: OperationsOptions = {}
     },
 
     async casc(instance, namespace) {
-      return (await existing(instance, namespace)).bundle.casc;
+      return cascStream((await existing(instance, namespace)).bundle);
     },
 
     async password(instance, namespace) {

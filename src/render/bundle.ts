@@ -27,4 +27,6 @@ export interface Bundle {
   casc: string;
   /** sha256 of `casc` (first 16 hex digits); annotates the ConfigMap so live and desired can be compared. */
   cascRevision: string;
+  /** The spec's own JCasC files (`jcasc.extra`), as loaded beside jenkins.yaml (also in the `<name>-casc` ConfigMap). */
+  cascExtra: ReadonlyArray<{ file: string; text: string }>;
 }

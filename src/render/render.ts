@@ -88,5 +88,6 @@ export function renderBundle(spec: InstanceSpec, set: TemplateSet = templates())
     return { order, template, file, object, yaml };
   });
 
-  return { instance: spec.name, namespace: spec.namespace, agentNamespace: ctx.agentNamespace, spec, objects, casc, cascRevision };
+  const cascExtra = ctx.cascExtra.files.map(({ file, text }) => ({ file, text }));
+  return { instance: spec.name, namespace: spec.namespace, agentNamespace: ctx.agentNamespace, spec, objects, casc, cascRevision, cascExtra };
 }

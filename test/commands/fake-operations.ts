@@ -30,7 +30,7 @@ export class FakeOperations implements Operations {
     const values = req.changes.reduce((acc, c) => deepMerge(acc, c), { ...(stored ?? {}), name: req.instance });
     const spec = resolveSpec([{ values }]);
     const before = stored ? resolveSpec([{ values: stored }]) : undefined;
-    const bundle = { instance: req.instance, namespace: spec.namespace, agentNamespace: spec.namespace, spec, objects: [], casc: 'jenkins: {}\n', cascRevision: 'abc' } as Bundle;
+    const bundle = { instance: req.instance, namespace: spec.namespace, agentNamespace: spec.namespace, spec, objects: [], casc: 'jenkins: {}\n', cascRevision: 'abc', cascExtra: [] } as Bundle;
     const changes: ObjectChange[] = before
       ? [{ kind: 'StatefulSet', name: req.instance, namespace: spec.namespace, action: 'update', fields: diffFields('', before, spec) }]
       : ['ConfigMap', 'Service', 'StatefulSet'].map((kind) => ({ kind, name: req.instance, namespace: spec.namespace, action: 'create' as const, fields: [] }));

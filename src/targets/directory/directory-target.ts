@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
 import type { Bundle, KubeObject } from '../../render/bundle.js';
+import { writeCascExtra } from '../../render/index.js';
 import { ANNOTATION_CASC_REVISION, names, RELOAD_TOKEN_KEY } from '../../instance/naming.js';
 import type { Values } from '../../instance/index.js';
 import { objectChange } from '../diff.js';
@@ -113,6 +114,7 @@ export class DirectoryTarget implements Target {
       }
     }
     writeFileSync(join(this.folder(bundle.instance), 'jenkins.yaml'), bundle.casc);
+    writeCascExtra(bundle, this.folder(bundle.instance));
     writeFileSync(valuesFile, valuesYaml(values));
     return { plan, applied: true };
   }
