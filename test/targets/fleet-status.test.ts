@@ -76,8 +76,8 @@ describe('a fleet of three controllers', () => {
     const server = await strictServer();
     const target = targetOn(server);
     const values = { ...fleet, ingress: { enabled: true, host: 'ci.example.com', tlsSecret: 'ci-tls' } };
-    // The strict server serves no Ingress kind: the stored values say there is one, which is what status reads.
-    await target.apply(bundle(fleet), values);
+    await target.apply(bundle(values), values);
+    expect(server.get('Ingress', 'jenkins', 'ci')).toBeDefined();
     await until(() => server.list('Pod', 'jenkins').filter((p) => p.metadata.name.startsWith('ci-')).length === 3, 'three controller pods');
     const status = await target.status('ci', 'jenkins');
     expect(status.urls[0]).toBe('https://ci.example.com/');
