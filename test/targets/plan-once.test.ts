@@ -128,3 +128,20 @@ describe('plan once: a confirmed deploy reuses the preview', () => {
     expect(server.get('StatefulSet', 'jenkins', 'ci')!.spec.replicas).toBe(2);
   });
 });
+
+describe('plan once: kinds only an operator serves', () => {
+  it('a ServiceMonitor whose CRD was deleted after the preview is the plan error, not a failed write', async () => {
+    const { UnservedKindError } = await import('../../src/targets/cluster/served-kinds.js');
+    const server = await strictServer({ crds: ['ServiceMonitor'] });
+    const ops = createOperations(targetOn(server));
+    const metrics = { metrics: { enabled: true, serviceMonitor: true } };
+    await ops.deploy({ instance: 'ci', changes: [], actor, wait: false });
+    const request: DeployRequest = { instance: 'ci', changes: [metrics], actor, wait: false };
+    await ops.preview(request);
+    server.unregisterCrd('ServiceMonitor');
+    server.clearRequests();
+    const error = await ops.deploy(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnservedKindError);
+    expect(writes(server).filter((w) => !w.includes('/leases'))).toEqual([]);
+  });
+});

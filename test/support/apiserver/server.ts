@@ -95,6 +95,11 @@ export interface TestApiServer {
   readonly registry: Registry;
   /** Installs a CRD kind this server models (e.g. 'ServiceMonitor'): its group appears in discovery and is served. */
   registerCrd(kind: string): void;
+  /**
+   * Deletes a CRD: its group leaves discovery and its objects are no longer served (the apiextensions apiserver also
+   * deletes every custom resource of a deleted CRD: kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#delete-a-customresourcedefinition).
+   */
+  unregisterCrd(kind: string): void;
 }
 
 function minorOf(version: string): number {
@@ -436,6 +441,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
     compactWatchHistory: () => store.compact(),
     closeWatches: () => hub.closeAll(),
     registerCrd,
+    unregisterCrd: (kind: string) => {
+      crds.delete(kind);
+    },
   };
   return api;
 }
