@@ -2,6 +2,7 @@
 // Each job lives in its own file (apply, rollout-wait, casc-wait, status, delete, admin-secret); this class wires
 // them to the Target port and owns what is shared: the client, the settings and the stored values.
 import type { KubeConfig } from '@kubernetes/client-node';
+import { mapLimit } from '../../kube/concurrency.js';
 import type { Bundle } from '../../render/bundle.js';
 import { instanceLabels, LABEL_SPEC, names } from '../../instance/naming.js';
 import type { Values } from '../../instance/index.js';
@@ -68,11 +69,10 @@ export class ClusterTarget implements Target {
         if (cm) found.push(cm);
       }
     } else if (this.namespaces) {
-      for (const namespace of this.namespaces) {
-        const list = await this.client.listAll({ verb: 'list', resource: 'configmaps', namespace }, (chunk) =>
-          this.client.core.listNamespacedConfigMap({ namespace, labelSelector: selector, ...chunk }));
-        found.push(...(list.items as unknown as KubeObject[]));
-      }
+      // One namespaced list per managed namespace (the bot may not list cluster-wide), all at once.
+      const lists = await mapLimit(this.namespaces, 10, (namespace) => this.client.listAll({ verb: 'list', resource: 'configmaps', namespace }, (chunk) =>
+        this.client.core.listNamespacedConfigMap({ namespace, labelSelector: selector, ...chunk })));
+      for (const list of lists) found.push(...(list.items as unknown as KubeObject[]));
     } else {
       found.push(...((await this.client.listConfigMapsEverywhere(selector)).items as unknown as KubeObject[]));
     }
