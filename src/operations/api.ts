@@ -13,6 +13,11 @@ export interface DeployRequest {
   instance: string;
   /** The user's changes, layered over the instance's stored values (or the defaults for a new one). */
   changes: Values[];
+  /**
+   * The stored values `changes` were made against, when the caller has just read them (null: none stored): they are
+   * not read again. Left out, the operation reads them itself.
+   */
+  stored?: Values | null;
   namespace?: string;
   dryRun?: boolean;
   force?: boolean;

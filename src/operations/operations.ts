@@ -64,8 +64,8 @@ export function createOperations(target: Target, options: OperationsOptions = {}
   };
 
   /** The user's values after this request (what gets stored), and what they render to. */
-  async function prepare(instance: string, changes: Values[], namespace?: string) {
-    const stored = await target.loadValues(instance, namespace);
+  async function prepare(instance: string, changes: Values[], namespace?: string, known?: Values | null) {
+    const stored = known === undefined ? await target.loadValues(instance, namespace) : known ?? undefined;
     let values: Values = stored ?? {};
     for (const change of changes) values = deepMerge(values, change);
     values = deepMerge(values, namespace ? { name: instance, namespace } : { name: instance });
@@ -89,7 +89,7 @@ export function createOperations(target: Target, options: OperationsOptions = {}
   async function deploy(req: DeployRequest): Promise<DeployResult> {
     const previewed = req.dryRun ? undefined : previews.get(req.changes);
     previews.delete(req.changes);
-    const prepared = previewed?.prepared ?? (await prepare(req.instance, req.changes, req.namespace));
+    const prepared = previewed?.prepared ?? (await prepare(req.instance, req.changes, req.namespace, req.stored));
     const { stored, values, bundle } = prepared;
     const created = !stored;
     const key = `${bundle.namespace}/${bundle.instance}`;

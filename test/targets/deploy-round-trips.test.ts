@@ -53,7 +53,7 @@ describe('deploy --yes round trips', () => {
     let from = server.requests.length;
     const first = await deploy(['ci']);
     expect(first.out).toMatch(/already has these settings: nothing to change/);
-    // A fresh process plans: the stored values (twice: the command, then the preview), a read and a dry run per object.
+    // A fresh process plans: the stored values (once, read by the command), a read and a dry run per object.
     const planned = count(server, from);
     expect(planned).toBeLessThanOrEqual(28);
     from = server.requests.length;
@@ -119,5 +119,24 @@ describe('the URL a deploy answers with', () => {
     expect(exitCode).toBe(0);
     expect(out).toMatch(/URL: +http:\/\/172\.18\.0\.2:30080\//);
     expect(afterRelease(server).sort()).toEqual(['GET /api/v1/namespaces/jenkins/services/ci', 'GET /api/v1/nodes']);
+  });
+});
+
+describe('stored values', () => {
+  const storedLookups = (server: TestApiServer, from: number) =>
+    server.requests.slice(from).filter((r) => r.verb === 'list' && r.path === '/api/v1/configmaps').length;
+
+  it('are looked up once per command: the operation uses what the command read', async () => {
+    const server = await strictServer();
+    const deploy = commandLine(targetOn(server));
+    await deploy(['ci']);
+    server.settle();
+    let from = server.requests.length;
+    expect((await deploy(['ci', 'idle=5'])).exitCode).toBe(0);
+    // The command's own read, then the confirmation's check that they did not change before the answer.
+    expect(storedLookups(server, from)).toBe(2);
+    from = server.requests.length;
+    expect((await deploy(['ci2'])).exitCode).toBe(0);
+    expect(storedLookups(server, from)).toBe(1);
   });
 });

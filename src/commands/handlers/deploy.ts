@@ -17,6 +17,8 @@ interface Desired {
   stored: Values | undefined;
   changes: Values[];
   namespace?: string;
+  /** For the operation: the stored values, when they were looked up where the request deploys (no other namespace typed). */
+  known: { stored?: Values | null };
 }
 
 /** Stored values, then the operator's --values/--set layers (CLI), then the settings typed with the command. */
@@ -28,7 +30,8 @@ async function desired(cmd: Deploy | Diff, ctx: HandlerContext): Promise<Desired
   const typed = cmd.settings.find((s) => s.path.length === 1 && s.path[0] === 'namespace')?.value;
   const namespace = typeof typed === 'string' ? typed : cmd.operator?.namespace;
   guard(ctx, cmd.instance, stored, changes, namespace);
-  return { stored, changes, ...(namespace ? { namespace } : {}) };
+  const known = namespace === cmd.operator?.namespace ? { stored: stored ?? null } : {};
+  return { stored, changes, known, ...(namespace ? { namespace } : {}) };
 }
 
 /**
@@ -53,8 +56,9 @@ function presetAliases(settings: Setting[], ctx: HandlerContext): Setting[] {
 }
 
 export const deploy: Handler<Deploy> = async (cmd, ctx) => {
-  const { stored, changes, namespace } = await desired(cmd, ctx);
-  const request = { instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}), ...(cmd.force ? { force: true } : {}) };
+  const { stored, changes, namespace, known } = await desired(cmd, ctx);
+  // The stored values the changes were made against: the operation does not read them again.
+  const request = { instance: cmd.instance, changes, ...known, actor: ctx.actor, ...(namespace ? { namespace } : {}), ...(cmd.force ? { force: true } : {}) };
   if (cmd.dryRun) {
     const preview = await ctx.ops.preview(request);
     if (preview.plan.empty) return answer(noChanges(cmd.instance, ctx));
@@ -86,8 +90,8 @@ export const deploy: Handler<Deploy> = async (cmd, ctx) => {
 };
 
 export const diff: Handler<Diff> = async (cmd, ctx) => {
-  const { changes, namespace } = await desired(cmd, ctx);
-  const preview = await ctx.ops.preview({ instance: cmd.instance, changes, actor: ctx.actor, ...(namespace ? { namespace } : {}) });
+  const { changes, namespace, known } = await desired(cmd, ctx);
+  const preview = await ctx.ops.preview({ instance: cmd.instance, changes, ...known, actor: ctx.actor, ...(namespace ? { namespace } : {}) });
   if (preview.plan.empty) return answer(noChanges(cmd.instance, ctx));
   return answer(planMessage(cmd.instance, preview, preview.created ? `${cmd.instance} does not exist yet: deploy would create` : `Deploying ${cmd.instance} would change`, cmd));
 };
