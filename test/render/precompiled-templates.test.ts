@@ -25,6 +25,20 @@ function copyOfTemplates(): string {
 
 const specs = [seedSpecFile(), fixture('specs', 'dynamic-clusterip.yaml'), fixture('specs', 'multi-templates.yaml')];
 
+/**
+ * A build whose namespace template has the original source's hash but an edited source's code: only a render that
+ * took the precompiled code prints the `# precompiled` comment.
+ */
+function swappedBuild() {
+  const dir = copyOfTemplates();
+  const other = evaluate(precompileTemplates(dir));
+  const file = 'namespace.yaml.hbs';
+  writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replace('kind: Namespace', 'kind: Namespace\n# precompiled'));
+  const swapped = evaluate(precompileTemplates(dir));
+  other.templates[file] = { sha256: other.templates[file]!.sha256, spec: swapped.templates[file]!.spec };
+  return other;
+}
+
 describe('precompiled templates', () => {
   const precompiled = evaluate(precompileTemplates(templatesDir()));
 
@@ -39,13 +53,7 @@ describe('precompiled templates', () => {
   });
 
   it('is what a render uses while the source matches (a spec swapped under the same hash shows)', () => {
-    const dir = copyOfTemplates();
-    const other = evaluate(precompileTemplates(dir));
-    const file = 'namespace.yaml.hbs';
-    writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replace('kind: Namespace', 'kind: Namespace\n# precompiled'));
-    const swapped = evaluate(precompileTemplates(dir));
-    // The original source with the edited source's code: only a render that took the precompiled code prints the comment.
-    other.templates[file] = { sha256: other.templates[file]!.sha256, spec: swapped.templates[file]!.spec };
+    const other = swappedBuild();
     const set = loadTemplates(templatesDir(), other);
     expect(namespaceYaml(set)).toContain('# precompiled');
   });
@@ -77,12 +85,7 @@ describe('precompiled templates', () => {
   });
 
   it('ignores precompiled code made under other rules (another Handlebars version, options or lint)', () => {
-    const dir = copyOfTemplates();
-    const other = evaluate(precompileTemplates(dir));
-    const file = 'namespace.yaml.hbs';
-    writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replace('kind: Namespace', 'kind: Namespace\n# precompiled'));
-    const swapped = evaluate(precompileTemplates(dir));
-    other.templates[file] = { sha256: other.templates[file]!.sha256, spec: swapped.templates[file]!.spec };
+    const other = swappedBuild();
     const set = loadTemplates(templatesDir(), { ...other, key: 'made-by-another-build' });
     expect(namespaceYaml(set)).not.toContain('# precompiled');
   });
