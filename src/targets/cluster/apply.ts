@@ -123,8 +123,11 @@ async function switchedOffObjects(ctx: ClusterContext, reads: ReadRecorder, bund
  */
 async function planOnce(ctx: ClusterContext, bundle: Bundle, values: Values, options: ApplyOptions): Promise<Planned> {
   const previous = clusterSnapshot(options.reuse);
-  if (previous && previous.key === planKey(desiredObjects(bundle, values), options.force) && (await unchangedSince(ctx, previous, CONCURRENCY))) {
-    return { plan: previous.plan, objects: previous.objects, snapshot: previous };
+  if (previous && previous.key === planKey(desiredObjects(bundle, values), options.force)) {
+    // Still served? An operator's CRD deleted since the preview is the same plan error as before it (its objects
+    // would read as merely absent, and the reused plan would fail at the write).
+    await checkServedKinds(ctx, previous.objects);
+    if (await unchangedSince(ctx, previous, CONCURRENCY)) return { plan: previous.plan, objects: previous.objects, snapshot: previous };
   }
   const planned = await planObjects(ctx, bundle, values, options.force);
   if (options.confirmed && options.reuse) {
