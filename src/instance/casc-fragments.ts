@@ -1,7 +1,8 @@
 // Extra JCasC files from the spec (`jcasc.extra`): each one parsed with limits and checked for the roots it touches
 // before anything is rendered. What a fragment may set beside the generated jenkins.yaml is the renderer's call
 // (src/render/casc-extra.ts), since only it knows what the generated file sets.
-import { load } from 'js-yaml';
+import { parsePlugin } from './plugins.js';
+import { isMapping, loadUntrusted } from './untrusted-yaml.js';
 
 /**
  * JCasC's root elements: Jenkins core's (`jenkins`; the global configuration categories `unclassified`, `security`,
@@ -29,12 +30,12 @@ export function parseFragment(text: string): Fragment {
   if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) throw new Error('is empty; remove the fragment instead');
   let doc: unknown;
   try {
-    doc = load(text, { maxAliases: 0, maxDepth: MAX_FRAGMENT_DEPTH });
+    doc = loadUntrusted(text, MAX_FRAGMENT_DEPTH);
   } catch (err) {
-    throw new Error(`is not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+    throw new Error(`is not valid YAML: ${(err as Error).message}`);
   }
   if (doc === null || doc === undefined) throw new Error('is empty; remove the fragment instead');
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`must be a YAML mapping of JCasC roots (${CASC_ROOTS.join(', ')})`);
+  if (!isMapping(doc)) throw new Error(`must be a YAML mapping of JCasC roots (${CASC_ROOTS.join(', ')})`);
   return doc as Fragment;
 }
 
@@ -47,7 +48,7 @@ export function fragmentProblems(text: string, plugins: string[]): string[] {
     return [(err as Error).message];
   }
   const problems: string[] = [];
-  const ids = new Set(plugins.map((p) => p.split(':')[0]));
+  const ids = new Set(plugins.map((p) => parsePlugin(p).id));
   for (const root of Object.keys(doc)) {
     if (!(CASC_ROOTS as readonly string[]).includes(root)) {
       problems.push(`sets the unknown JCasC root '${root}'; allowed roots: ${CASC_ROOTS.join(', ')}`);

@@ -1,7 +1,7 @@
 // A pod template's raw pod YAML (`agents.templates[].yaml`): the admin's partial Pod, merged by the Kubernetes plugin
 // under what the template's own keys build. Checked here against the Kubernetes Pod schema, unknown fields included,
 // so a typo is the admin's spec error now instead of an agent pod the plugin cannot create at build time.
-import { load } from 'js-yaml';
+import { isMapping, loadUntrusted } from './untrusted-yaml.js';
 import { Pod } from 'kubernetes-models/v1/Pod';
 import { checkModel } from './model-check.js';
 
@@ -12,25 +12,24 @@ export type PartialPod = Record<string, unknown> & { spec?: Record<string, unkno
 /** `spec.containers.0.image` → `spec.containers[0].image`, as spec paths are written. */
 const readable = (path: string): string => path.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
 
-const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Parses and checks the text; returns the partial Pod, or the problems in words (first one per kind of mistake). */
 export function parsePodYaml(text: string): { pod?: PartialPod; problems: string[] } {
   let doc: unknown;
   try {
-    doc = load(text, { maxAliases: 0, maxDepth: 64 } as never);
+    doc = loadUntrusted(text);
   } catch (err) {
-    return { problems: [`yaml does not parse: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`] };
+    return { problems: [`yaml does not parse: ${(err as Error).message}`] };
   }
-  if (!isMap(doc)) return { problems: ['yaml must be a (partial) Pod: a mapping with spec and/or metadata'] };
+  if (!isMapping(doc)) return { problems: ['yaml must be a (partial) Pod: a mapping with spec and/or metadata'] };
   const problems: string[] = [];
   for (const key of Object.keys(doc)) {
     if (!TOP_LEVEL.includes(key)) problems.push(`yaml has unknown field "${key}"; a Pod has ${TOP_LEVEL.join(', ')}`);
   }
   if (doc.apiVersion !== undefined && doc.apiVersion !== 'v1') problems.push('yaml apiVersion must be v1');
   if (doc.kind !== undefined && doc.kind !== 'Pod') problems.push('yaml kind must be Pod');
-  if (doc.spec !== undefined && !isMap(doc.spec)) problems.push('yaml spec must be a mapping');
-  if (doc.metadata !== undefined && !isMap(doc.metadata)) problems.push('yaml metadata must be a mapping');
+  if (doc.spec !== undefined && !isMapping(doc.spec)) problems.push('yaml spec must be a mapping');
+  if (doc.metadata !== undefined && !isMapping(doc.metadata)) problems.push('yaml metadata must be a mapping');
   if (problems.length) return { problems };
 
   // The plugin supplies the containers it builds; a partial Pod may leave them out or name only what it adds.

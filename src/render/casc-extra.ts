@@ -8,6 +8,7 @@ import { SpecError, type SpecIssue } from '../instance/errors.js';
 import { parseFragment, type Fragment } from '../instance/casc-fragments.js';
 import type { InstanceSpec } from '../instance/index.js';
 import { names } from '../instance/naming.js';
+import { isMapping } from '../instance/untrusted-yaml.js';
 import { cascLiteral } from './scalars.js';
 
 /**
@@ -32,7 +33,7 @@ export interface CascFile {
 
 type Tree = Record<string, unknown>;
 
-const isMap = (v: unknown): v is Tree => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isMap = isMapping as (v: unknown) => v is Tree;
 const shape = (v: unknown) => (Array.isArray(v) ? 'a list' : isMap(v) ? 'a mapping' : 'a value');
 
 /** Every string value read literally by JCasC (`${` → `^${`); keys are names, which JCasC never interpolates. */

@@ -1,9 +1,10 @@
 // The user's values live next to the instance (ConfigMap names.specConfigMap), so any bot replica can re-render it.
-import { dump, load } from 'js-yaml';
+import { dump } from 'js-yaml';
 import type { Bundle, KubeObject } from '../render/bundle.js';
 import { ANNOTATION_SWITCHED_OBJECTS, instanceLabels, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_SPEC, MANAGED_BY, names } from '../instance/naming.js';
 import { switchedRecord } from './switched-objects.js';
 import { clone, type Values } from '../instance/index.js';
+import { isMapping, loadUntrusted } from '../instance/untrusted-yaml.js';
 
 export const VALUES_KEY = 'values.yaml';
 
@@ -51,12 +52,11 @@ export function parseStoredValues(text: string | undefined, where: string): Valu
   if (text && text.length > MAX_STORED_VALUES) throw new Error(`${where} holds ${text.length} characters of values, more than the ${MAX_STORED_VALUES} jenkins-chatops ever writes; fix or delete it`);
   let doc: unknown;
   try {
-    // maxAliases 0: an alias bomb (billion laughs) is refused at its first alias instead of expanding.
-    doc = text ? load(text, { maxAliases: 0, maxDepth: 64 }) : {};
+    doc = text ? loadUntrusted(text) : {};
   } catch (err) {
-    throw new Error(`${where} does not hold values jenkins-chatops wrote (${(err instanceof Error ? err.message : String(err)).split('\n')[0]}); fix or delete it`);
+    throw new Error(`${where} does not hold values jenkins-chatops wrote (${(err as Error).message}); fix or delete it`);
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${where} does not hold a values mapping; fix or delete it`);
+  if (!isMapping(doc)) throw new Error(`${where} does not hold a values mapping; fix or delete it`);
   return doc as Values;
 }
