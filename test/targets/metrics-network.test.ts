@@ -32,6 +32,14 @@ describe('metrics and network policies on a cluster', () => {
     expect(server.list('NetworkPolicy', 'jenkins')).toEqual([]);
   });
 
+  it('the test server deletes a CRD\'s objects with it, as the apiextensions server does', async () => {
+    const server = await strictServer({ crds: ['ServiceMonitor'] });
+    await targetOn(server).apply(bundle(both), { name: 'ci', ...both });
+    expect(server.list('ServiceMonitor', 'jenkins')).toHaveLength(1);
+    server.unregisterCrd('ServiceMonitor');
+    expect(server.list('ServiceMonitor', 'jenkins')).toEqual([]);
+  });
+
   it('delete also finds, by its labels, a policy no stored values record (left by a version before switched-off objects were removed)', async () => {
     const server = await strictServer();
     const target = targetOn(server);

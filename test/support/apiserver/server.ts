@@ -442,6 +442,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
     closeWatches: () => hub.closeAll(),
     registerCrd,
     unregisterCrd: (kind: string) => {
+      // Its custom resources go with it, then the group stops being served.
+      const info = byKind(kind);
+      for (const o of store.list(info, undefined)) registry.delete(info, o.metadata.namespace, o.metadata.name);
       crds.delete(kind);
     },
   };
