@@ -8,8 +8,8 @@ import { templatesDir } from '../instance/index.js';
 import { precompileTemplates } from './handlebars-env.js';
 
 const out = join(dirname(fileURLToPath(import.meta.url)), 'templates.precompiled.cjs');
-// A build without templates/ next to package.json (the image's build stage copies only the sources) precompiles
-// nothing: the templates are then compiled when first loaded, as under Jest.
+// A build without templates/ next to package.json precompiles nothing: the templates are then compiled when first
+// loaded, as under Jest.
 let dir: string | undefined;
 try {
   dir = templatesDir();

@@ -7,6 +7,18 @@ import { bundle, paths, strictServer, targetOn, until, values, writes } from './
 
 const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jenkins' } };
 
+
+/** ci deployed, then scaled to 3 by `kubectl scale` (field manager kubectl-scale owns spec.replicas). */
+async function scaledByKubectl() {
+  const server = await strictServer();
+  const target = targetOn(server);
+  await target.apply(bundle(), values);
+  const sts = server.get('StatefulSet', 'jenkins', 'ci')!;
+  sts.spec.replicas = 3;
+  server.put(sts, 'kubectl-scale');
+  return { server, target };
+}
+
 describe('ClusterTarget.apply (server-side apply)', () => {
   it('creates every object in order with PATCH application/apply-patch+yaml and fieldManager jenkins-chatops, never forced', async () => {
     const server = await strictServer();
@@ -70,12 +82,7 @@ describe('ClusterTarget.apply (server-side apply)', () => {
   });
 
   it('--force sends force=true and takes over a field another manager owns', async () => {
-    const server = await strictServer();
-    const target = targetOn(server);
-    await target.apply(bundle(), values);
-    const sts = server.get('StatefulSet', 'jenkins', 'ci')!;
-    sts.spec.replicas = 3;
-    server.put(sts, 'kubectl-scale');
+    const { server, target } = await scaledByKubectl();
     server.clearRequests();
     await target.apply(bundle({ controller: { replicas: 2 } }), values, { force: true });
     expect(server.requests.filter((r) => r.method === 'PATCH' && r.path === paths.sts).every((r) => r.query.force === 'true')).toBe(true);
@@ -177,12 +184,7 @@ describe('ClusterTarget errors', () => {
   });
 
   it('409 apply conflict (a real one: kubectl scaled the StatefulSet): names the other field manager and does not force', async () => {
-    const server = await strictServer();
-    const target = targetOn(server);
-    await target.apply(bundle(), values);
-    const sts = server.get('StatefulSet', 'jenkins', 'ci')!;
-    sts.spec.replicas = 3;
-    server.put(sts, 'kubectl-scale');
+    const { server, target } = await scaledByKubectl();
     const error = await target.apply(bundle({ controller: { replicas: 2 } }), values).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/\.spec\.replicas.*owned by another field manager \("kubectl-scale"\).*--force/);
